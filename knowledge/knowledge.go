@@ -1,0 +1,123 @@
+// Package knowledge owns the clinic's knowledge format: the YAML files that
+// clinic staff edit, loaded and validated into entries the index can search.
+//
+// A knowledge folder holds *.yaml files. Each may list `entries:` (the
+// questions and passages patients read) and `synonyms:` (groups of words
+// patients use interchangeably). Two names are reserved for other owners and
+// are not read here: settings.yaml (answer thresholds) and red_flags.yaml
+// (urgent-symptom rules).
+package knowledge
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// MaxAnswerLen is the longest answer, in characters, that fits one Telegram message.
+const MaxAnswerLen = 4096
+
+// Reserved lists the file names in a knowledge folder that Load skips
+// because another package owns their format.
+var Reserved = []string{"settings.yaml", "red_flags.yaml"}
+
+// Entry is one question a patient may ask and the passage that answers it.
+type Entry struct {
+	ID         string   `yaml:"id"`
+	Question   string   `yaml:"question"`
+	Alternates []string `yaml:"alternates"`
+	Answer     string   `yaml:"answer"`
+	Topic      string   `yaml:"topic"`
+	Keywords   []string `yaml:"keywords"`
+	Related    []string `yaml:"related"`
+	Booking    bool     `yaml:"booking"`
+	Owner      string   `yaml:"owner"`
+	Reviewed   string   `yaml:"reviewed"`
+
+	// Pos is where the entry starts in its file.
+	Pos Pos `yaml:"-"`
+}
+
+// Questions returns the canonical question followed by its alternates.
+func (e *Entry) Questions() []string {
+	return append([]string{e.Question}, e.Alternates...)
+}
+
+// Pos is a place in a knowledge file.
+type Pos struct {
+	File string
+	Line int
+}
+
+func (p Pos) String() string {
+	if p.Line == 0 {
+		return p.File
+	}
+	return fmt.Sprintf("%s:%d", p.File, p.Line)
+}
+
+// Base is a loaded, validated knowledge folder.
+type Base struct {
+	Entries  []Entry
+	Synonyms [][]string
+	// Files lists the files that were read, in order.
+	Files []string
+
+	byID map[string]int
+}
+
+// Entry returns the entry with the given id.
+func (b *Base) Entry(id string) (*Entry, bool) {
+	i, ok := b.byID[id]
+	if !ok {
+		return nil, false
+	}
+	return &b.Entries[i], true
+}
+
+// Topics returns the distinct topics in the order they first appear.
+func (b *Base) Topics() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, e := range b.Entries {
+		if e.Topic != "" && !seen[e.Topic] {
+			seen[e.Topic] = true
+			out = append(out, e.Topic)
+		}
+	}
+	return out
+}
+
+// Error is one problem in a knowledge file.
+type Error struct {
+	Pos     Pos
+	EntryID string
+	Msg     string
+}
+
+func (e *Error) Error() string {
+	if e.EntryID != "" {
+		return fmt.Sprintf("%s: entry %q: %s", e.Pos, e.EntryID, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.Pos, e.Msg)
+}
+
+// ErrorList is every problem found in a knowledge folder, sorted by file and line.
+type ErrorList []*Error
+
+func (l ErrorList) Error() string {
+	msgs := make([]string, len(l))
+	for i, e := range l {
+		msgs[i] = e.Error()
+	}
+	return strings.Join(msgs, "\n")
+}
+
+func (l ErrorList) sort() {
+	sort.SliceStable(l, func(i, j int) bool {
+		if l[i].Pos.File != l[j].Pos.File {
+			return l[i].Pos.File < l[j].Pos.File
+		}
+		return l[i].Pos.Line < l[j].Pos.Line
+	})
+}

@@ -1,0 +1,268 @@
+package knowledge
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
+)
+
+var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+var entryFields = []string{"id", "question", "alternates", "answer", "topic", "keywords", "related", "booking", "owner", "reviewed"}
+
+// LoadDir loads and validates the knowledge folder at dir.
+func LoadDir(dir string) (*Base, error) {
+	info, err := os.Stat(dir)
+	if err != nil {
+		return nil, fmt.Errorf("knowledge folder: %w", err)
+	}
+	if !info.IsDir() {
+		return nil, fmt.Errorf("knowledge folder %s: not a directory", dir)
+	}
+	b, err := Load(os.DirFS(dir))
+	if err != nil {
+		var list ErrorList
+		if errors.As(err, &list) {
+			for _, e := range list {
+				e.Pos.File = path.Join(dir, e.Pos.File)
+			}
+			return nil, list
+		}
+		return nil, fmt.Errorf("knowledge folder %s: %w", dir, err)
+	}
+	return b, nil
+}
+
+// Load reads every *.yaml file at the top of fsys, except the Reserved
+// names, and validates the result as a whole. A problem in the files is
+// reported as an ErrorList naming each file and line; nothing is returned
+// unless every file is valid.
+func Load(fsys fs.FS) (*Base, error) {
+	names, err := fs.Glob(fsys, "*.yaml")
+	if err != nil {
+		return nil, err
+	}
+	yml, err := fs.Glob(fsys, "*.yml")
+	if err != nil {
+		return nil, err
+	}
+	names = append(names, yml...)
+	slices.Sort(names)
+	b := &Base{byID: map[string]int{}}
+	var errs ErrorList
+	for _, name := range names {
+		if slices.Contains(Reserved, name) {
+			continue
+		}
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", name, err)
+		}
+		b.Files = append(b.Files, name)
+		errs = append(errs, parseFile(b, name, data)...)
+	}
+	if len(b.Files) == 0 {
+		return nil, errors.New("no knowledge files (*.yaml) found")
+	}
+	errs = append(errs, b.validate()...)
+	if len(errs) > 0 {
+		errs.sort()
+		return nil, errs
+	}
+	if len(b.Entries) == 0 {
+		return nil, errors.New("no entries in the knowledge files")
+	}
+	return b, nil
+}
+
+// parseFile decodes one file into b, returning its problems.
+func parseFile(b *Base, name string, data []byte) ErrorList {
+	var errs ErrorList
+	fail := func(line int, id, format string, args ...any) {
+		errs = append(errs, &Error{Pos: Pos{name, line}, EntryID: id, Msg: fmt.Sprintf(format, args...)})
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		line, msg := yamlErrorLine(err)
+		fail(line, "", "invalid YAML: %s", msg)
+		return errs
+	}
+	if len(doc.Content) == 0 {
+		return nil // an empty file is allowed (e.g. everything commented out)
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		fail(root.Line, "", "expected keys such as `entries:` at the top of the file")
+		return errs
+	}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		key, val := root.Content[i], root.Content[i+1]
+		switch key.Value {
+		case "entries":
+			if val.Kind != yaml.SequenceNode {
+				if isNull(val) {
+					continue
+				}
+				fail(val.Line, "", "`entries` must be a list (each item starting with `- id:`)")
+				continue
+			}
+			for _, item := range val.Content {
+				errs = append(errs, parseEntry(b, name, item)...)
+			}
+		case "synonyms":
+			if isNull(val) {
+				continue
+			}
+			if val.Kind != yaml.SequenceNode {
+				fail(val.Line, "", "`synonyms` must be a list of groups, e.g. `- [rfa, radiofrequency ablation]`")
+				continue
+			}
+			for _, g := range val.Content {
+				var group []string
+				if g.Kind != yaml.SequenceNode || g.Decode(&group) != nil {
+					fail(g.Line, "", "a synonym group must be a list of words, e.g. `- [rfa, radiofrequency ablation]`")
+					continue
+				}
+				var clean []string
+				for _, w := range group {
+					if w = strings.TrimSpace(w); w != "" {
+						clean = append(clean, w)
+					}
+				}
+				if len(clean) < 2 {
+					fail(g.Line, "", "a synonym group needs at least two words")
+					continue
+				}
+				b.Synonyms = append(b.Synonyms, clean)
+			}
+		default:
+			fail(key.Line, "", "unknown top-level key %q (expected `entries` or `synonyms`)", key.Value)
+		}
+	}
+	return errs
+}
+
+func parseEntry(b *Base, name string, n *yaml.Node) ErrorList {
+	var errs ErrorList
+	if n.Kind != yaml.MappingNode {
+		return ErrorList{{Pos: Pos{name, n.Line}, Msg: "each entry must be a set of fields starting with `- id:`"}}
+	}
+	id := ""
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == "id" {
+			id = n.Content[i+1].Value
+		}
+	}
+	fail := func(line int, format string, args ...any) {
+		errs = append(errs, &Error{Pos: Pos{name, line}, EntryID: id, Msg: fmt.Sprintf(format, args...)})
+	}
+	lines := map[string]int{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		if !slices.Contains(entryFields, k.Value) {
+			fail(k.Line, "unknown field %q (allowed: %s)", k.Value, strings.Join(entryFields, ", "))
+			continue
+		}
+		if _, dup := lines[k.Value]; dup {
+			fail(k.Line, "field %q appears twice", k.Value)
+		}
+		lines[k.Value] = n.Content[i+1].Line
+	}
+	var e Entry
+	if err := n.Decode(&e); err != nil {
+		line, msg := yamlErrorLine(err)
+		if line == 0 {
+			line = n.Line
+		}
+		fail(line, "%s", msg)
+		return errs
+	}
+	e.Pos = Pos{name, n.Line}
+	at := func(field string) int {
+		if l, ok := lines[field]; ok {
+			return l
+		}
+		return n.Line
+	}
+	e.ID = strings.TrimSpace(e.ID)
+	e.Question = strings.TrimSpace(e.Question)
+	e.Answer = strings.TrimSpace(e.Answer)
+	switch {
+	case e.ID == "":
+		fail(n.Line, "missing `id`")
+	case !idPattern.MatchString(e.ID):
+		fail(at("id"), "id %q must be lowercase words and digits joined by dashes, e.g. facet-joint-recovery", e.ID)
+	}
+	if e.Question == "" {
+		fail(at("question"), "missing or empty `question`")
+	}
+	if e.Answer == "" {
+		fail(at("answer"), "missing or empty `answer`")
+	} else if n := utf8.RuneCountInString(e.Answer); n > MaxAnswerLen {
+		fail(at("answer"), "answer is %d characters; one Telegram message holds at most %d", n, MaxAnswerLen)
+	}
+	for j, a := range e.Alternates {
+		if strings.TrimSpace(a) == "" {
+			fail(at("alternates"), "alternate %d is empty", j+1)
+		}
+	}
+	if e.Reviewed != "" {
+		if _, err := time.Parse(time.DateOnly, e.Reviewed); err != nil {
+			fail(at("reviewed"), "reviewed %q must be a date like 2026-11-25", e.Reviewed)
+		}
+	}
+	if e.ID != "" {
+		if prev, dup := b.byID[e.ID]; dup {
+			fail(at("id"), "duplicate id (first defined at %s)", b.Entries[prev].Pos)
+			return errs
+		}
+		b.byID[e.ID] = len(b.Entries)
+		b.Entries = append(b.Entries, e)
+	}
+	return errs
+}
+
+// validate checks what needs the whole folder: related ids.
+func (b *Base) validate() ErrorList {
+	var errs ErrorList
+	for _, e := range b.Entries {
+		for _, r := range e.Related {
+			if _, ok := b.byID[r]; !ok {
+				errs = append(errs, &Error{Pos: e.Pos, EntryID: e.ID, Msg: fmt.Sprintf("related id %q does not exist", r)})
+			} else if r == e.ID {
+				errs = append(errs, &Error{Pos: e.Pos, EntryID: e.ID, Msg: "an entry cannot be related to itself"})
+			}
+		}
+	}
+	return errs
+}
+
+func isNull(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.Tag == "!!null"
+}
+
+var lineRE = regexp.MustCompile(`line (\d+): `)
+
+// yamlErrorLine pulls the first line number out of a yaml.v3 error.
+func yamlErrorLine(err error) (int, string) {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	var te *yaml.TypeError
+	if errors.As(err, &te) && len(te.Errors) > 0 {
+		msg = te.Errors[0]
+	}
+	if m := lineRE.FindStringSubmatchIndex(msg); m != nil {
+		var line int
+		fmt.Sscanf(msg[m[2]:m[3]], "%d", &line)
+		return line, strings.TrimSpace(msg[:m[0]] + msg[m[1]:])
+	}
+	return 0, msg
+}
