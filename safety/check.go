@@ -1,0 +1,301 @@
+package safety
+
+import (
+	"math/bits"
+	"strings"
+	"sync"
+)
+
+// occ is one place where a phrase matched: tokens start..end inclusive.
+type occ struct {
+	phrase     int32
+	start, end int32
+}
+
+// rocc is an occurrence seen from one rule.
+type rocc struct {
+	occ  int32
+	role int32
+}
+
+// state is the scratch space of one Check call.
+type state struct {
+	toks    []token
+	bits    []uint64 // per token, a bit set of the rule words it matches
+	stride  int
+	occs    []occ
+	perRule [][]rocc
+	covered []uint32 // covered[i] == stamp: token i is inside a phrase of the rule being judged
+	stamp   uint32
+	valid   []rocc
+	unless  [][2]int32 // clause ranges of the rule's unless phrases
+}
+
+var statePool = sync.Pool{New: func() any { return new(state) }}
+
+// Check tests a message against the rules and returns the first matching rule
+// in file order (the file lists the most urgent rules first).
+func (c *Checker) Check(text string) (Alert, bool) {
+	if c == nil || len(c.rules) == 0 {
+		return Alert{}, false
+	}
+	st := statePool.Get().(*state)
+	defer statePool.Put(st)
+	st.toks = tokenize(text, st.toks[:0])
+	n := len(st.toks)
+	if n == 0 {
+		return Alert{}, false
+	}
+	st.stride = (len(c.words) + 63) / 64
+	need := n * st.stride
+	if cap(st.bits) < need {
+		st.bits = make([]uint64, need)
+	} else {
+		st.bits = st.bits[:need]
+		clear(st.bits)
+	}
+	for i := range st.toks {
+		c.matchWord(st.toks[i].text, st.bits[i*st.stride:(i+1)*st.stride])
+	}
+	st.occs = st.occs[:0]
+	for i := 0; i < n; i++ {
+		row := st.bits[i*st.stride : (i+1)*st.stride]
+		for wi, b := range row {
+			for b != 0 {
+				w := wi*64 + bits.TrailingZeros64(b)
+				b &= b - 1
+				for _, pid := range c.starts[w] {
+					if end := c.matchRest(st, c.phrases[pid].words, 1, i+1, st.toks[i].sent); end >= 0 {
+						if end < i {
+							end = i
+						}
+						st.occs = append(st.occs, occ{phrase: pid, start: int32(i), end: int32(end)})
+					}
+				}
+			}
+		}
+	}
+	if len(st.occs) == 0 {
+		return Alert{}, false
+	}
+	if len(st.perRule) < len(c.rules) {
+		st.perRule = make([][]rocc, len(c.rules))
+	}
+	for r := range c.rules {
+		st.perRule[r] = st.perRule[r][:0]
+	}
+	for oi, o := range st.occs {
+		for _, m := range c.members[o.phrase] {
+			st.perRule[m.rule] = append(st.perRule[m.rule], rocc{occ: int32(oi), role: m.role})
+		}
+	}
+	if cap(st.covered) < n {
+		st.covered = make([]uint32, n)
+		st.stamp = 0
+	}
+	st.covered = st.covered[:n]
+	for r := range c.rules {
+		if c.ruleMatches(st, r) {
+			return Alert{Rule: c.rules[r].id, Kind: c.rules[r].kind}, true
+		}
+	}
+	return Alert{}, false
+}
+
+// matchWord sets in row the bits of the rule words that message word t matches.
+func (c *Checker) matchWord(t string, row []uint64) {
+	if t == "" {
+		return
+	}
+	known := false
+	for _, id := range c.exact[t] {
+		row[id/64] |= 1 << (id % 64)
+		known = true
+	}
+	cands := c.loose[t[0]]
+	if len(cands) == 0 {
+		return
+	}
+	blocked := known // a word that is a rule word as written is not a typo of another
+	checked := known
+	for _, id := range cands {
+		w := &c.words[id]
+		if w.prefix && strings.HasPrefix(t, w.text) {
+			row[id/64] |= 1 << (id % 64)
+			continue
+		}
+		if w.edits == 0 {
+			continue
+		}
+		if !checked {
+			checked = true
+			blocked = len(t) < 3 || strings.ContainsAny(t, "0123456789") || isCommonWord(t)
+		}
+		if !blocked && typoOf(t, w) {
+			row[id/64] |= 1 << (id % 64)
+		}
+	}
+}
+
+// typoOf reports whether t is w (or its plural) with at most w.edits typing errors.
+func typoOf(t string, w *pword) bool {
+	e := w.edits
+	if w.prefix {
+		for k := len(w.text) - e; k <= len(w.text)+e; k++ {
+			if k >= 1 && k <= len(t) && editDistance(t[:k], w.text, e) <= e {
+				return true
+			}
+		}
+		return false
+	}
+	if editDistance(t, w.text, e) <= e {
+		return true
+	}
+	return len(t) > 1 && t[len(t)-1] == 's' && editDistance(t[:len(t)-1], w.text, e) <= e
+}
+
+func (st *state) has(tok int, word int32) bool {
+	return st.bits[tok*st.stride+int(word/64)]&(1<<(word%64)) != 0
+}
+
+// matchRest matches words[k:] from token pos on, allowing up to maxSkip filler
+// words before each word. It returns the index of the last matched token, or
+// -1.
+func (c *Checker) matchRest(st *state, words []int32, k, pos int, sent int32) int {
+	if k == len(words) {
+		return pos - 1
+	}
+	for j := pos; j < len(st.toks) && j <= pos+maxSkip; j++ {
+		if st.toks[j].sent != sent {
+			break
+		}
+		if st.has(j, words[k]) {
+			if end := c.matchRest(st, words, k+1, j+1, sent); end >= 0 {
+				return end
+			}
+		}
+		if st.toks[j].flags&fFiller == 0 {
+			break
+		}
+	}
+	return -1
+}
+
+// ruleMatches judges rule r on the occurrences found in the message.
+func (c *Checker) ruleMatches(st *state, r int) bool {
+	ro := st.perRule[r]
+	if len(ro) == 0 {
+		return false
+	}
+	ru := &c.rules[r]
+	// Cheap test first: could the rule match at all, ignoring negation and unless?
+	var seen uint32
+	hasAny := false
+	for _, x := range ro {
+		switch {
+		case x.role == roleAny:
+			hasAny = true
+		case x.role >= 0:
+			seen |= 1 << x.role
+		}
+	}
+	full := uint32(1)<<ru.ngroups - 1
+	if !hasAny && (ru.ngroups == 0 || seen != full) {
+		return false
+	}
+	st.stamp++
+	if st.stamp == 0 { // wrapped: forget old stamps
+		clear(st.covered[:cap(st.covered)])
+		st.stamp = 1
+	}
+	st.unless = st.unless[:0]
+	for _, x := range ro {
+		o := st.occs[x.occ]
+		if x.role == roleUnless {
+			st.unless = append(st.unless, [2]int32{st.toks[o.start].clause, st.toks[o.end].clause})
+			continue
+		}
+		for i := o.start; i <= o.end; i++ {
+			st.covered[i] = st.stamp
+		}
+	}
+	st.valid = st.valid[:0]
+	seen = 0
+	for _, x := range ro {
+		if x.role == roleUnless {
+			continue
+		}
+		o := st.occs[x.occ]
+		if st.cancelled(o) || st.negated(o) {
+			continue
+		}
+		if x.role == roleAny {
+			return true
+		}
+		seen |= 1 << x.role
+		st.valid = append(st.valid, x)
+		if ru.within == 0 && seen == full {
+			return true
+		}
+	}
+	if ru.ngroups == 0 || seen != full {
+		return false
+	}
+	if ru.within == 0 {
+		return true
+	}
+	return st.withinWindow(ru)
+}
+
+// cancelled reports whether an "unless" phrase of the rule shares a clause with o.
+func (st *state) cancelled(o occ) bool {
+	lo, hi := st.toks[o.start].clause, st.toks[o.end].clause
+	for _, u := range st.unless {
+		if u[0] <= hi && u[1] >= lo {
+			return true
+		}
+	}
+	return false
+}
+
+// negated reports whether a negating word ("no", "not", "without", ...) stands
+// shortly before o in its clause and is not itself part of a phrase of the rule
+// (so "not" in "do not feel my legs" does not negate "legs").
+func (st *state) negated(o occ) bool {
+	cl := st.toks[o.start].clause
+	for j := int(o.start) - 1; j >= 0 && j >= int(o.start)-negWindow; j-- {
+		t := &st.toks[j]
+		if t.clause != cl {
+			break
+		}
+		if t.flags&fNegator != 0 && st.covered[j] != st.stamp {
+			return true
+		}
+	}
+	return false
+}
+
+// withinWindow reports whether one valid occurrence of every group lies in a
+// single sentence, all inside a span of ru.within words.
+func (st *state) withinWindow(ru *rule) bool {
+	full := uint32(1)<<ru.ngroups - 1
+	for _, a := range st.valid {
+		ao := st.occs[a.occ]
+		sent := st.toks[ao.start].sent
+		limit := ao.start + int32(ru.within) // first token outside the window
+		if ao.end >= limit {
+			continue
+		}
+		var got uint32
+		for _, b := range st.valid {
+			bo := st.occs[b.occ]
+			if bo.start >= ao.start && bo.end < limit && st.toks[bo.start].sent == sent {
+				got |= 1 << b.role
+			}
+		}
+		if got == full {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,407 @@
+package safety
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
+)
+
+// maxGroups bounds the number of groups under all: in one rule.
+const maxGroups = 16
+
+var (
+	idPattern   = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	yamlLineErr = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+)
+
+// Parse compiles a rules file. filename is used only in error messages. On
+// failure the error is an *ErrorList holding every problem found, each with
+// its line number.
+func Parse(data []byte, filename string) (*Checker, error) {
+	p := &parser{
+		file:      filename,
+		c:         &Checker{exact: map[string][]int32{}},
+		wordIDs:   map[string]int32{},
+		phraseIDs: map[string]int32{},
+		ruleLines: map[string]int{},
+	}
+	p.parse(data)
+	if len(p.problems) > 0 {
+		sort.SliceStable(p.problems, func(i, j int) bool { return p.problems[i].Line < p.problems[j].Line })
+		return nil, &ErrorList{Problems: p.problems}
+	}
+	return p.c, nil
+}
+
+type parser struct {
+	file      string
+	problems  []Problem
+	c         *Checker
+	wordIDs   map[string]int32
+	phraseIDs map[string]int32
+	ruleLines map[string]int // rule id -> line of its first definition
+}
+
+func (p *parser) addf(line int, format string, args ...any) {
+	if line < 1 {
+		line = 1
+	}
+	p.problems = append(p.problems, Problem{File: p.file, Line: line, Message: fmt.Sprintf(format, args...)})
+}
+
+func deref(n *yaml.Node) *yaml.Node {
+	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 100; i++ {
+		n = n.Alias
+	}
+	return n
+}
+
+func (p *parser) parse(data []byte) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		for _, msg := range yamlMessages(err) {
+			if m := yamlLineErr.FindStringSubmatch(msg); m != nil {
+				line, _ := strconv.Atoi(m[1])
+				p.addf(line, "YAML syntax: %s", m[2])
+			} else {
+				p.addf(1, "YAML syntax: %s", strings.TrimPrefix(msg, "yaml: "))
+			}
+		}
+		return
+	}
+	if doc.Kind == 0 || len(doc.Content) == 0 {
+		p.addf(1, "the file is empty: it needs a red_flags: list of rules")
+		return
+	}
+	root := deref(doc.Content[0])
+	if root.Kind != yaml.MappingNode {
+		p.addf(root.Line, "the file must start with red_flags: followed by a list of rules")
+		return
+	}
+	var list *yaml.Node
+	seen := map[string]int{}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], deref(root.Content[i+1])
+		if first, dup := seen[k.Value]; dup {
+			p.addf(k.Line, "%s: is given twice (first on line %d)", k.Value, first)
+			continue
+		}
+		seen[k.Value] = k.Line
+		if k.Value != "red_flags" {
+			p.addf(k.Line, "unknown field %q at the top of the file (the only field is red_flags)", k.Value)
+			continue
+		}
+		list = v
+	}
+	switch {
+	case list == nil:
+		p.addf(root.Line, "missing red_flags: list of rules")
+		return
+	case list.Kind != yaml.SequenceNode:
+		p.addf(list.Line, "red_flags must be a list of rules, each starting with \"- id:\"")
+		return
+	case len(list.Content) == 0:
+		p.addf(list.Line, "red_flags has no rules")
+		return
+	}
+	for _, n := range list.Content {
+		p.rule(deref(n))
+	}
+}
+
+// yamlMessages splits a yaml.v3 error into its messages.
+func yamlMessages(err error) []string {
+	if te, ok := err.(*yaml.TypeError); ok {
+		out := make([]string, len(te.Errors))
+		for i, e := range te.Errors {
+			out[i] = "yaml: " + e
+		}
+		return out
+	}
+	return []string{err.Error()}
+}
+
+var ruleFields = "id, kind, note, any, all, within, unless"
+
+func (p *parser) rule(n *yaml.Node) {
+	if n.Kind != yaml.MappingNode {
+		p.addf(n.Line, "each rule must be a set of fields (id:, kind:, ...), not %s", describe(n))
+		return
+	}
+	fields := map[string]*yaml.Node{}
+	keyLine := map[string]int{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], deref(n.Content[i+1])
+		if first, dup := keyLine[k.Value]; dup {
+			p.addf(k.Line, "%s: is given twice in this rule (first on line %d)", k.Value, first)
+			continue
+		}
+		keyLine[k.Value] = k.Line
+		switch k.Value {
+		case "id", "kind", "note", "any", "all", "within", "unless":
+			fields[k.Value] = v
+		default:
+			p.addf(k.Line, "unknown field %q (rule fields are %s)", k.Value, ruleFields)
+		}
+	}
+	name := "rule"
+	r := rule{}
+	ok := true
+	if v := fields["id"]; v == nil {
+		p.addf(n.Line, "rule has no id:")
+		ok = false
+	} else if v.Kind != yaml.ScalarNode || v.Tag == "!!null" || !idPattern.MatchString(v.Value) {
+		p.addf(v.Line, "id must be lower-case letters, digits and hyphens, like chest-pain; got %s", describe(v))
+		ok = false
+	} else {
+		r.id = v.Value
+		name = fmt.Sprintf("rule %q", r.id)
+		if first, dup := p.ruleLines[r.id]; dup {
+			p.addf(v.Line, "duplicate id %q (first used on line %d)", r.id, first)
+			ok = false
+		} else {
+			p.ruleLines[r.id] = v.Line
+		}
+	}
+	if v := fields["kind"]; v == nil {
+		p.addf(n.Line, "%s has no kind: (emergency or crisis)", name)
+		ok = false
+	} else if v.Kind != yaml.ScalarNode || (Kind(v.Value) != Emergency && Kind(v.Value) != Crisis) {
+		p.addf(v.Line, "%s: unknown kind %s (must be emergency or crisis)", name, describe(v))
+		ok = false
+	} else {
+		r.kind = Kind(v.Value)
+	}
+	if v := fields["note"]; v != nil && v.Kind != yaml.ScalarNode {
+		p.addf(v.Line, "%s: note must be text", name)
+	}
+	if v := fields["within"]; v != nil {
+		w, err := strconv.Atoi(v.Value)
+		if v.Kind != yaml.ScalarNode || err != nil || w < 1 || w > 1000 {
+			p.addf(v.Line, "%s: within must be a whole number of words from 1 to 1000, got %s", name, describe(v))
+			ok = false
+		}
+		r.within = w
+	}
+	anyNode, allNode := fields["any"], fields["all"]
+	if anyNode == nil && allNode == nil {
+		p.addf(n.Line, "%s has no phrases: give any: (a list of phrases) or all: (a list of groups), or both", name)
+		ok = false
+	}
+	var anyPh, unlessPh []phraseAt
+	var groups [][]phraseAt
+	if anyNode != nil {
+		anyPh = p.phraseList(anyNode, name, "any")
+		if anyPh == nil {
+			ok = false
+		}
+	}
+	if allNode != nil {
+		switch {
+		case allNode.Kind != yaml.SequenceNode:
+			p.addf(allNode.Line, "%s: all must be a list of groups, each a list of phrases in [ ]", name)
+			ok = false
+		case len(allNode.Content) == 0:
+			p.addf(allNode.Line, "%s: all is empty", name)
+			ok = false
+		case len(allNode.Content) > maxGroups:
+			p.addf(allNode.Line, "%s: all has %d groups; at most %d are allowed", name, len(allNode.Content), maxGroups)
+			ok = false
+		default:
+			for gi, g := range allNode.Content {
+				ph := p.phraseList(deref(g), name, fmt.Sprintf("group %d of all", gi+1))
+				if ph == nil {
+					ok = false
+				}
+				groups = append(groups, ph)
+			}
+		}
+	}
+	if v := fields["unless"]; v != nil {
+		unlessPh = p.phraseList(v, name, "unless")
+		if unlessPh == nil {
+			ok = false
+		}
+	}
+	if !ok {
+		return
+	}
+	r.ngroups = len(groups)
+	ri := int32(len(p.c.rules))
+	p.c.rules = append(p.c.rules, r)
+	for _, ph := range anyPh {
+		p.addMember(ph, ri, roleAny)
+	}
+	for gi, g := range groups {
+		for _, ph := range g {
+			p.addMember(ph, ri, int32(gi))
+		}
+	}
+	for _, ph := range unlessPh {
+		p.addMember(ph, ri, roleUnless)
+	}
+}
+
+// phraseAt is a compiled phrase (its word keys) before it is given an id.
+type phraseAt struct {
+	words []pword
+}
+
+// phraseList compiles a YAML list of phrases. It returns nil after reporting
+// a problem.
+func (p *parser) phraseList(n *yaml.Node, name, what string) []phraseAt {
+	if n.Kind == yaml.ScalarNode && n.Tag != "!!null" {
+		p.addf(n.Line, "%s: %s must be a list of phrases in [ ], like [%s]", name, what, n.Value)
+		return nil
+	}
+	if n.Kind != yaml.SequenceNode {
+		p.addf(n.Line, "%s: %s must be a list of phrases in [ ], got %s", name, what, describe(n))
+		return nil
+	}
+	if len(n.Content) == 0 {
+		p.addf(n.Line, "%s: %s is empty", name, what)
+		return nil
+	}
+	out := make([]phraseAt, 0, len(n.Content))
+	bad := false
+	for _, e := range n.Content {
+		e = deref(e)
+		if e.Kind != yaml.ScalarNode || e.Tag == "!!null" || strings.TrimSpace(e.Value) == "" {
+			if e.Kind == yaml.SequenceNode {
+				p.addf(e.Line, "%s: %s has a list inside a list; write each phrase as text", name, what)
+			} else {
+				p.addf(e.Line, "%s: %s has an empty or invalid phrase (%s)", name, what, describe(e))
+			}
+			bad = true
+			continue
+		}
+		ph, msg := compilePhrase(e.Value)
+		if msg != "" {
+			p.addf(e.Line, "%s: %s: phrase %q %s", name, what, e.Value, msg)
+			bad = true
+			continue
+		}
+		out = append(out, ph)
+	}
+	if bad {
+		return nil
+	}
+	return out
+}
+
+// compilePhrase normalises a phrase as messages are normalised, keeping '*'.
+func compilePhrase(s string) (phraseAt, string) {
+	t := tokenizer{pattern: true}
+	t.run(s)
+	if len(t.out) == 0 {
+		return phraseAt{}, "has no words"
+	}
+	ph := phraseAt{}
+	for _, tok := range t.out {
+		w := tok.text
+		star := strings.IndexByte(w, '*')
+		prefix := false
+		if star >= 0 {
+			if star != len(w)-1 {
+				return phraseAt{}, "may only have * at the end of a word"
+			}
+			w = w[:star]
+			if n := utf8.RuneCountInString(w); n < 3 && (n < 2 || strings.Trim(w, "0123456789") != "") {
+				return phraseAt{}, "needs at least 3 letters (or 2 digits) before *"
+			}
+			prefix = true
+		}
+		ph.words = append(ph.words, pword{text: w, prefix: prefix, edits: allowedEdits(w)})
+	}
+	return ph, ""
+}
+
+// allowedEdits is the number of typing errors tolerated in a rule word.
+func allowedEdits(w string) int {
+	if strings.ContainsAny(w, "0123456789") {
+		return 0
+	}
+	switch n := utf8.RuneCountInString(w); {
+	case n >= 8:
+		return 2
+	case n >= 5:
+		return 1
+	}
+	return 0
+}
+
+func (p *parser) addMember(ph phraseAt, rule, role int32) {
+	c := p.c
+	ids := make([]int32, len(ph.words))
+	keys := make([]string, len(ph.words))
+	for i, w := range ph.words {
+		key := w.text
+		if w.prefix {
+			key += "*"
+		}
+		keys[i] = key
+		id, ok := p.wordIDs[key]
+		if !ok {
+			id = int32(len(c.words))
+			p.wordIDs[key] = id
+			c.words = append(c.words, w)
+			c.starts = append(c.starts, nil)
+			if !w.prefix {
+				for _, form := range wordForms(w.text) {
+					c.exact[form] = append(c.exact[form], id)
+				}
+			}
+			if (w.prefix || w.edits > 0) && w.text != "" {
+				b := w.text[0]
+				c.loose[b] = append(c.loose[b], id)
+			}
+		}
+		ids[i] = id
+	}
+	key := strings.Join(keys, " ")
+	pid, ok := p.phraseIDs[key]
+	if !ok {
+		pid = int32(len(c.phrases))
+		p.phraseIDs[key] = pid
+		c.phrases = append(c.phrases, phrase{words: ids})
+		c.members = append(c.members, nil)
+		c.starts[ids[0]] = append(c.starts[ids[0]], pid)
+	}
+	m := member{rule: rule, role: role}
+	for _, x := range c.members[pid] {
+		if x == m {
+			return
+		}
+	}
+	c.members[pid] = append(c.members[pid], m)
+}
+
+// wordForms lists the message words that equal rule word w: itself and its plurals.
+func wordForms(w string) []string {
+	forms := []string{w, w + "s", w + "es"}
+	if n := len(w); n > 2 && w[n-1] == 'y' {
+		forms = append(forms, w[:n-1]+"ies")
+	}
+	return forms
+}
+
+// describe shows a YAML node in an error message.
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		if n.Tag == "!!null" {
+			return "nothing"
+		}
+		return strconv.Quote(n.Value)
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.MappingNode:
+		return "a set of fields"
+	}
+	return "nothing"
+}

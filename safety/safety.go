@@ -1,0 +1,124 @@
+// Package safety recognises messages that describe an emergency ("red flags")
+// so that the bot can send the patient to urgent care before anything else.
+//
+// The rules live in a YAML file that clinic staff edit
+// (knowledge/clinic/red_flags.yaml); its header documents the format and the
+// matching semantics. Parse or Load compile the file into a Checker, and
+// Checker.Check tests one message against every rule.
+//
+// Matching works on normalised words, not on regular expressions: the message
+// is lower-cased, split into sentences, clauses and words, contractions are
+// expanded ("can't", "cant", "cannot" all become "can not"), plurals match
+// their singular, a trailing '*' in a rule matches any word ending, and words of
+// five letters or more may carry one typing error (two from eight letters), as
+// long as the misspelt word is not itself a common English word.
+package safety
+
+import (
+	"fmt"
+	"io/fs"
+	"strings"
+)
+
+// Kind says what sort of urgent help an alert calls for.
+type Kind string
+
+const (
+	// Emergency means call 999 or go to A&E now.
+	Emergency Kind = "emergency"
+	// Crisis means suicidal thoughts or self-harm: 999, and Samaritans on 116 123.
+	Crisis Kind = "crisis"
+)
+
+// Alert is a matched rule.
+type Alert struct {
+	Rule string // the rule's id in the rules file
+	Kind Kind   // what help the patient needs
+}
+
+// Problem is one mistake found in a rules file.
+type Problem struct {
+	File    string // file name as given to Parse or Load
+	Line    int    // 1-based line number
+	Message string // what is wrong, in plain words
+}
+
+// String formats the problem as "file:line: message".
+func (p Problem) String() string {
+	return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Message)
+}
+
+// ErrorList is the error returned by Parse and Load when the rules file has
+// mistakes. It holds every problem found, in line order.
+type ErrorList struct {
+	Problems []Problem
+}
+
+// Error lists the problems, one "file:line: message" per line.
+func (e *ErrorList) Error() string {
+	lines := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		lines[i] = p.String()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Checker holds compiled rules; safe for concurrent use.
+type Checker struct {
+	rules   []rule
+	words   []pword
+	exact   map[string][]int32 // a message word -> ids of rule words it equals (with plurals)
+	loose   [256][]int32       // first byte -> ids of rule words matched by prefix or with typos
+	phrases []phrase
+	starts  [][]int32  // rule word id -> phrases that start with it
+	members [][]member // phrase id -> the rules and roles that use it
+}
+
+// rule is one compiled red flag.
+type rule struct {
+	id      string
+	kind    Kind
+	ngroups int
+	within  int // 0: anywhere in the message
+}
+
+// pword is one distinct word used in rule phrases.
+type pword struct {
+	text   string
+	prefix bool // written with a trailing '*'
+	edits  int  // typing errors allowed
+}
+
+// phrase is a sequence of rule words.
+type phrase struct {
+	words []int32
+}
+
+// Roles of a phrase in a rule, besides group numbers (0, 1, ...).
+const (
+	roleAny    = -1
+	roleUnless = -2
+)
+
+// member records that a phrase is used by a rule in a role.
+type member struct {
+	rule int32
+	role int32
+}
+
+// Len returns the number of rules.
+func (c *Checker) Len() int {
+	if c == nil {
+		return 0
+	}
+	return len(c.rules)
+}
+
+// Load reads name from fsys and parses it with Parse.
+func Load(fsys fs.FS, name string) (*Checker, error) {
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return nil, fmt.Errorf("safety: %w", err)
+	}
+	return Parse(data, name)
+}

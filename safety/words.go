@@ -1,0 +1,90 @@
+package safety
+
+import (
+	_ "embed"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// commonWordsText is a sorted list of common English words, one per line; lines
+// starting with '#' are comments (source and licence).
+//
+//go:embed commonwords.txt
+var commonWordsText string
+
+var (
+	commonWordsOnce sync.Once
+	commonWords     []string
+)
+
+// isCommonWord reports whether w is a common English word. Such a word is taken
+// as written and never as a typing error for a rule word: "fewer" is not "fever".
+func isCommonWord(w string) bool {
+	commonWordsOnce.Do(func() {
+		lines := strings.Split(commonWordsText, "\n")
+		words := make([]string, 0, len(lines))
+		for _, l := range lines {
+			if l = strings.TrimSpace(l); l != "" && l[0] != '#' {
+				words = append(words, l)
+			}
+		}
+		sort.Strings(words)
+		commonWords = words
+	})
+	i := sort.SearchStrings(commonWords, w)
+	return i < len(commonWords) && commonWords[i] == w
+}
+
+// editDistance returns the optimal-string-alignment distance between a and b
+// (insertions, deletions, substitutions and swaps of neighbouring letters), or
+// k+1 when it is larger than k.
+func editDistance(a, b string, k int) int {
+	const limit = 40
+	la, lb := len(a), len(b)
+	if d := la - lb; d > k || -d > k {
+		return k + 1
+	}
+	if la > limit || lb > limit {
+		return k + 1
+	}
+	var rows [3][limit + 1]int
+	prev2, prev, cur := &rows[0], &rows[1], &rows[2]
+	for j := 0; j <= lb; j++ {
+		prev[j] = j
+	}
+	for i := 1; i <= la; i++ {
+		cur[0] = i
+		best := cur[0]
+		for j := 1; j <= lb; j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			v := prev[j-1] + cost
+			if x := prev[j] + 1; x < v {
+				v = x
+			}
+			if x := cur[j-1] + 1; x < v {
+				v = x
+			}
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				if x := prev2[j-2] + 1; x < v {
+					v = x
+				}
+			}
+			cur[j] = v
+			if v < best {
+				best = v
+			}
+		}
+		if best > k {
+			return k + 1
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	if prev[lb] > k {
+		return k + 1
+	}
+	return prev[lb]
+}
