@@ -1,0 +1,383 @@
+package index
+
+import (
+	"context"
+	"math"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/clinicbot/clinicbot/knowledge"
+)
+
+// Hit is one entry that matches a question.
+type Hit struct {
+	Entry *knowledge.Entry
+	// Confidence is how surely the entry answers the question, from 0 to 1.
+	// It is measured the same way in every index (see Search), so one
+	// threshold means much the same for any knowledge base.
+	Confidence float64
+
+	bm25, rank float64
+}
+
+// gramShare: letter pieces found in the questions of more than this share
+// of entries are not searched.
+var gramShare = 0.2
+
+// maxCandidates is how many BM25 hits are re-ranked.
+const maxCandidates = 30
+
+// Credits: how much a match counts when it is not the patient's own word
+// found in one of the entry's questions.
+const (
+	creditDerived  = 0.8 // a related form from the English lexicon (death for died)
+	creditSynonym  = 0.6 // a lexicon synonym of the word's most common sense
+	creditKeywords = 0.8 // found in the entry's keywords or topic
+	creditAnswer   = 0.5 // found only in the entry's answer
+)
+
+// unit is one piece of meaning in a question: a word, or a phrase matched
+// by a synonym group, with every form that counts for it.
+type unit struct {
+	forms  []form
+	weight float64 // how much the unit says: the IDF of its rarest form
+	known  bool    // whether any form occurs in the knowledge base's questions
+}
+
+// form is one way a unit can be said, and how much finding it counts.
+type form struct {
+	stems  []string // stem sequence; all present means the unit is covered
+	credit float64
+}
+
+// Search returns up to n entries for question, best first, or none for a
+// question with no searchable words.
+//
+// Candidates come from Bleve's BM25 over all fields. They are re-ranked by
+// BM25 (relative to the best hit) plus how well the closest of the entry's
+// questions matches: the harmonic mean of the share of the patient's
+// question it covers and the share of it the patient's question covers,
+// with half weights for the best such precision and for coverage by the
+// entry's own words alone.
+//
+// Confidence multiplies three shares, each from 0 to 1: BM25 relative to
+// how strongly a typical entry matches its own question (capped at 1); the
+// share of the question's meaning the knowledge base knows at all (a word
+// it has never seen, like "bitcoin", is a strong sign the question is out
+// of scope); and the square root of the share of the question the entry's
+// questions, keywords and answer cover.
+func (ix *Index) Search(ctx context.Context, question string, n int) ([]Hit, error) {
+	units := ix.units(question)
+	if len(units) == 0 || n <= 0 {
+		return nil, nil
+	}
+	res, err := ix.bleve.SearchInContext(ctx, ix.request(question, units, max(n, maxCandidates)))
+	if err != nil {
+		return nil, err
+	}
+	total, knownW := 0.0, 0.0
+	for _, u := range units {
+		total += u.weight
+		if u.known {
+			knownW += u.weight
+		}
+	}
+	top := 0.0
+	for _, h := range res.Hits {
+		top = max(top, h.Score)
+	}
+	hits := make([]Hit, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		i, err := strconv.Atoi(h.ID)
+		if err != nil || i < 0 || i >= len(ix.entries) || total == 0 || top == 0 {
+			continue
+		}
+		m := ix.match(units, total, &ix.entries[i])
+		hit := Hit{Entry: &ix.base.Entries[i], bm25: h.Score}
+		hit.rank = h.Score/top + m.f1 + 0.5*m.precision + 0.5*m.ownWords
+		hit.Confidence = min(1, h.Score/ix.bm25Scale) * (knownW / total) * math.Sqrt(m.coverage)
+		hits = append(hits, hit)
+	}
+	sort.SliceStable(hits, func(i, j int) bool { return hits[i].rank > hits[j].rank })
+	if len(hits) > n {
+		hits = hits[:n]
+	}
+	return hits, nil
+}
+
+// request builds the Bleve search for a question: every form of every unit
+// in every field, each with its weight, and the question's letter pieces.
+// The patient's text never reaches Bleve's query-string parser.
+func (ix *Index) request(question string, units []unit, size int) *bleve.SearchRequest {
+	var should []query.Query
+	seen := map[string]bool{}
+	for _, u := range units {
+		for _, f := range u.forms {
+			key := strings.Join(f.stems, " ")
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			should = append(should, fieldQueries(f.stems, f.credit)...)
+		}
+	}
+	var grams []query.Query
+	limit := max(3, int(gramShare*float64(len(ix.entries))))
+	for _, g := range ix.an.grams(question) {
+		// Pieces found in most entries ("wha", "hat") say little and cost
+		// the most to search.
+		if df := ix.gramDF[g]; df == 0 || df > limit {
+			continue
+		}
+		tq := query.NewTermQuery(g)
+		tq.SetField(fieldGrams)
+		tq.SetBoost(boostGrams) // each child: a disjunction's own boost is ignored
+		grams = append(grams, tq)
+	}
+	if len(grams) > 0 {
+		// One clause for all pieces, so their number does not swamp the words.
+		should = append(should, query.NewDisjunctionQuery(grams))
+	}
+	return bleve.NewSearchRequestOptions(query.NewDisjunctionQuery(should), size, 0, false)
+}
+
+// fieldQueries matches one word or phrase in each word field, with the
+// field's weight times the form's credit.
+func fieldQueries(stems []string, credit float64) []query.Query {
+	var out []query.Query
+	for _, f := range []struct {
+		name  string
+		boost float64
+	}{{fieldQuestions, boostQuestions}, {fieldKeywords, boostKeywords}, {fieldAnswer, boostAnswer}} {
+		if len(stems) == 1 {
+			tq := query.NewTermQuery(stems[0])
+			tq.SetField(f.name)
+			tq.SetBoost(f.boost * credit)
+			out = append(out, tq)
+		} else {
+			pq := query.NewPhraseQuery(stems, f.name)
+			pq.SetBoost(f.boost * credit)
+			out = append(out, pq)
+		}
+	}
+	return out
+}
+
+// units analyses a question into weighted units of meaning.
+func (ix *Index) units(question string) []unit {
+	toks := ix.an.tokens(question)
+	// Correct typos: a word the index has never seen, close to one it has,
+	// unless it is an English word in its own right ("acne" is not a
+	// misspelt "ache").
+	lex := english()
+	for i, t := range toks {
+		if ix.vocab.has(t.plain) || isNumber(t.plain) || len(lex.bases(t.plain)) > 0 {
+			continue
+		}
+		if c := ix.vocab.correct(t.plain); c != "" {
+			if ct := ix.an.tokens(c); len(ct) == 1 {
+				toks[i] = ct[0]
+			}
+		}
+	}
+	st := stems(toks)
+	var units []unit
+	covered := make([]bool, len(st))
+	// Synonym groups first; within a group, longer phrases were put first.
+	for _, g := range ix.syn {
+		for _, m := range g {
+			at := indexOf(st, m)
+			if at < 0 || slices.Contains(covered[at:at+len(m)], true) {
+				continue
+			}
+			for j := at; j < at+len(m); j++ {
+				covered[j] = true
+			}
+			u := unit{}
+			for _, member := range g {
+				u.forms = append(u.forms, form{stems: member, credit: 1})
+				for _, s := range member {
+					u.weight = max(u.weight, ix.idf(s)) // the group weighs as its rarest member
+				}
+			}
+			units = append(units, u)
+			break
+		}
+	}
+	seen := map[string]bool{}
+	for i, s := range st {
+		if covered[i] || seen[s] {
+			continue
+		}
+		seen[s] = true
+		u := unit{forms: []form{{stems: []string{s}, credit: 1}}, weight: ix.idf(s)}
+		u.forms = append(u.forms, ix.related(toks[i].plain, s)...)
+		units = append(units, u)
+	}
+	for i := range units {
+		for _, f := range units[i].forms {
+			for _, s := range f.stems {
+				if ix.df[s] > 0 {
+					units[i].known = true
+				}
+			}
+		}
+	}
+	return units
+}
+
+// related returns the forms the English lexicon relates to a question
+// word, among the stems this index knows.
+func (ix *Index) related(plain, stem string) []form {
+	lex := english()
+	seen := map[string]bool{stem: true}
+	var out []form
+	add := func(w string, credit float64) {
+		for _, t := range ix.an.tokens(w) {
+			if !seen[t.stem] && ix.known[t.stem] {
+				seen[t.stem] = true
+				out = append(out, form{stems: []string{t.stem}, credit: credit})
+			}
+		}
+	}
+	for _, b := range lex.bases(plain) {
+		add(b, 1)
+		for _, d := range lex.derived[b] {
+			add(d, creditDerived)
+		}
+		for _, s := range lex.synonyms[b] {
+			add(s, creditSynonym)
+		}
+	}
+	return out
+}
+
+// idf is the BM25 inverse document frequency of a stem over question
+// variants; a stem no question uses weighs most.
+func (ix *Index) idf(stem string) float64 {
+	df := float64(ix.df[stem])
+	n := float64(ix.nVar)
+	return math.Log(1 + (n-df+0.5)/(df+0.5))
+}
+
+// matchStats describes how one entry matches a question's units.
+type matchStats struct {
+	f1        float64 // best harmonic mean of recall and precision over the entry's questions
+	precision float64 // best share of one entry question's weight the question covers
+	ownWords  float64 // best share of the question one entry question covers by itself
+	coverage  float64 // share of the question covered by all the entry's text
+}
+
+func (ix *Index) match(units []unit, total float64, e *entryTerms) matchStats {
+	var m matchStats
+	credit := func(u unit, terms map[string]bool, used map[string]bool) float64 {
+		return max(coveredBy(u, terms, used), creditKeywords*coveredBy(u, e.extra, nil), creditAnswer*coveredBy(u, e.answer, nil))
+	}
+	for _, v := range e.variants {
+		used := map[string]bool{}
+		got, own := 0.0, 0.0
+		for _, u := range units {
+			got += credit(u, v, used) * u.weight
+			own += coveredBy(u, v, nil) * u.weight
+		}
+		recall := got / total
+		vw, vgot := 0.0, 0.0
+		for s := range v {
+			w := ix.idf(s)
+			vw += w
+			if used[s] {
+				vgot += w
+			}
+		}
+		precision := 0.0
+		if vw > 0 {
+			precision = vgot / vw
+		}
+		if recall+precision > 0 {
+			m.f1 = max(m.f1, 2*precision*recall/(precision+recall))
+		}
+		m.precision = max(m.precision, precision)
+		m.ownWords = max(m.ownWords, own/total)
+	}
+	got := 0.0
+	for _, u := range units {
+		got += credit(u, e.all, nil) * u.weight
+	}
+	m.coverage = got / total
+	return m
+}
+
+// coveredBy returns the credit of the best form of u wholly present in
+// terms (0 if none), recording its stems in used when used is not nil.
+func coveredBy(u unit, terms map[string]bool, used map[string]bool) float64 {
+	best := 0.0
+	var bestForm []string
+	for _, f := range u.forms {
+		if f.credit <= best {
+			continue
+		}
+		ok := true
+		for _, s := range f.stems {
+			if !terms[s] {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			best, bestForm = f.credit, f.stems
+		}
+	}
+	for _, s := range bestForm {
+		if used != nil {
+			used[s] = true
+		}
+	}
+	return best
+}
+
+func indexOf(haystack, needle []string) int {
+	if len(needle) == 0 {
+		return -1
+	}
+	for i := 0; i+len(needle) <= len(haystack); i++ {
+		if slices.Equal(haystack[i:i+len(needle)], needle) {
+			return i
+		}
+	}
+	return -1
+}
+
+func isNumber(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// synonymGroup is a synonym group as stem sequences, longest first.
+type synonymGroup [][]string
+
+func (ix *Index) analyseSynonyms(groups [][]string) []synonymGroup {
+	var out []synonymGroup
+	for _, g := range groups {
+		var sg synonymGroup
+		for _, m := range g {
+			if st := stems(ix.an.tokens(m)); len(st) > 0 {
+				sg = append(sg, st)
+			}
+		}
+		// Longest members first, so "radiofrequency ablation" wins over "ablation".
+		sort.SliceStable(sg, func(i, j int) bool { return len(sg[i]) > len(sg[j]) })
+		if len(sg) > 1 {
+			out = append(out, sg)
+		}
+	}
+	return out
+}

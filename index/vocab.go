@@ -1,0 +1,114 @@
+package index
+
+import "sort"
+
+// vocabulary is the set of plain words an index knows, for typo correction.
+type vocabulary struct {
+	freq  map[string]int
+	byLen map[int][]string // words by rune length, most frequent first
+}
+
+func newVocabulary() vocabulary {
+	return vocabulary{freq: map[string]int{}, byLen: map[int][]string{}}
+}
+
+func (v *vocabulary) add(toks []token) {
+	for _, t := range toks {
+		v.freq[t.plain]++
+	}
+}
+
+func (v *vocabulary) finish() {
+	for w := range v.freq {
+		n := len([]rune(w))
+		v.byLen[n] = append(v.byLen[n], w)
+	}
+	for _, ws := range v.byLen {
+		sort.Slice(ws, func(i, j int) bool {
+			if v.freq[ws[i]] != v.freq[ws[j]] {
+				return v.freq[ws[i]] > v.freq[ws[j]]
+			}
+			return ws[i] < ws[j]
+		})
+	}
+}
+
+func (v *vocabulary) has(w string) bool { _, ok := v.freq[w]; return ok }
+
+// maxEdits is how many typing slips a word of n letters may carry and still
+// be recognised: none for short words, where one slip makes another word.
+func maxEdits(n int) int {
+	switch {
+	case n < 4:
+		return 0
+	case n < 8:
+		return 1
+	default:
+		return 2
+	}
+}
+
+// correct returns the known word closest to w, preferring fewer edits and
+// then more frequent words, or "" when w is known or nothing is close.
+func (v *vocabulary) correct(w string) string {
+	if v.has(w) {
+		return ""
+	}
+	r := []rune(w)
+	k := maxEdits(len(r))
+	if k == 0 {
+		return ""
+	}
+	best, bestD := "", k+1
+	for n := len(r) - k; n <= len(r)+k; n++ {
+		for _, cand := range v.byLen[n] {
+			if maxEdits(n) == 0 {
+				break
+			}
+			d := editDistance(r, []rune(cand), bestD-1)
+			if d < bestD {
+				best, bestD = cand, d
+				if d == 1 && k == 1 {
+					break
+				}
+			}
+		}
+	}
+	return best
+}
+
+// editDistance is the optimal-string-alignment distance between a and b
+// (insertions, deletions, substitutions and swaps of neighbours), or max+1
+// as soon as it is known to exceed max.
+func editDistance(a, b []rune, max int) int {
+	if d := len(a) - len(b); d > max || -d > max {
+		return max + 1
+	}
+	prev2 := make([]int, len(b)+1)
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			c := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				c = min(c, prev2[j-2]+1)
+			}
+			cur[j] = c
+			rowMin = min(rowMin, c)
+		}
+		if rowMin > max {
+			return max + 1
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(b)]
+}
