@@ -1,0 +1,260 @@
+// Package answer turns a patient's message into one reply.
+//
+// The order is fixed and the same for every transport (Telegram, the
+// terminal chat, `clinicbot ask`): first the safety check, so a patient
+// describing an emergency is sent to emergency care before anything else;
+// then greetings and thanks; then retrieval, where the confidence of the best
+// entries decides between one answer, a short list of choices, and an
+// honest "I don't know" with the way to reach the clinic.
+package answer
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/clinicbot/clinicbot/index"
+	"github.com/clinicbot/clinicbot/knowledge"
+	"github.com/clinicbot/clinicbot/safety"
+)
+
+// Kind says what sort of reply a message gets.
+type Kind string
+
+// Reply kinds.
+const (
+	KindAnswer    Kind = "answer"    // one entry is a confident match
+	KindChoices   Kind = "choices"   // two or three entries are close; the patient picks
+	KindFallback  Kind = "fallback"  // nothing matches well enough
+	KindSmalltalk Kind = "smalltalk" // a greeting, thanks or goodbye
+	KindUrgent    Kind = "urgent"    // the message describes an emergency
+)
+
+// MaxQuestionLen is the longest message, in characters, that is searched;
+// the rest is ignored. Telegram messages are at most 4096 characters.
+const MaxQuestionLen = 1000
+
+// Reply is the bot's reply to one message. Its JSON form is what
+// `clinicbot ask --json` prints.
+type Reply struct {
+	Question   string      `json:"question"`
+	Kind       Kind        `json:"kind"`
+	EntryID    string      `json:"entry"`
+	Title      string      `json:"title"`
+	Text       string      `json:"text"` // what the patient reads
+	Score      float64     `json:"score"`
+	BookingURL string      `json:"booking_url"`
+	Choices    []Choice    `json:"choices"`
+	Candidates []Candidate `json:"candidates"`
+
+	// Entry is the answered entry (kind answer only).
+	Entry *knowledge.Entry `json:"-"`
+	// Related are follow-up entries worth offering with an answer.
+	Related []Choice `json:"-"`
+	// Alert is the safety rule that matched (kind urgent only).
+	Alert safety.Alert `json:"-"`
+}
+
+// Choice is an entry offered to the patient to pick.
+type Choice struct {
+	EntryID string `json:"entry"`
+	Title   string `json:"title"`
+}
+
+// Candidate is a ranked entry, for diagnostics and evaluation.
+type Candidate struct {
+	EntryID string  `json:"entry"`
+	Score   float64 `json:"score"`
+}
+
+// Checker finds urgent symptoms in a message; *safety.Checker is one.
+type Checker interface {
+	Check(text string) (safety.Alert, bool)
+}
+
+// Engine answers messages from one knowledge base. It is safe for
+// concurrent use and never changes; reloading knowledge builds a new Engine.
+type Engine struct {
+	ix       *index.Index
+	safety   Checker
+	settings Settings
+	texts    Texts
+}
+
+// Texts are the fixed things the bot says, filled from configuration.
+type Texts struct {
+	ClinicName string
+	BookingURL string
+	Contact    string
+	// Emergency numbers for the urgent reply.
+	EmergencyNumber, EmergencyDepartment, UrgentAdvice, CrisisLine string
+}
+
+// New returns an engine over ix. safety may be nil only in tests of retrieval.
+func New(ix *index.Index, safety Checker, settings Settings, texts Texts) *Engine {
+	return &Engine{ix: ix, safety: safety, settings: settings, texts: texts}
+}
+
+// WithSettings returns an engine like e with other thresholds.
+func (e *Engine) WithSettings(s Settings) *Engine {
+	c := *e
+	c.settings = s
+	return &c
+}
+
+// Base returns the knowledge the engine answers from.
+func (e *Engine) Base() *knowledge.Base { return e.ix.Base() }
+
+// Settings returns the engine's thresholds.
+func (e *Engine) Settings() Settings { return e.settings }
+
+// Answer replies to one message. It never fails: a message it cannot
+// search (empty, only symbols) gets the fallback.
+func (e *Engine) Answer(ctx context.Context, message string) Reply {
+	q := clean(message)
+	r := Reply{Question: q, BookingURL: e.texts.BookingURL, Choices: []Choice{}, Candidates: []Candidate{}}
+	if e.safety != nil {
+		if alert, ok := e.safety.Check(q); ok {
+			r.Kind, r.Alert, r.Score, r.BookingURL = KindUrgent, alert, 1, ""
+			r.Text = e.urgentText(alert)
+			return r
+		}
+	}
+	hits, err := e.ix.Search(ctx, q, 5)
+	if err != nil {
+		hits = nil // a failed search is an honest "I don't know", never a crash
+	}
+	if kind, ok := smalltalk(q); ok && (len(hits) == 0 || hits[0].Confidence < e.settings.Answer) {
+		// A greeting or thanks, unless the knowledge has a confident entry for it.
+		r.Kind, r.Text, r.Score = KindSmalltalk, e.smalltalkText(kind), 1
+		return r
+	}
+	for _, h := range hits {
+		r.Candidates = append(r.Candidates, Candidate{EntryID: h.Entry.ID, Score: round(h.Confidence)})
+	}
+	s := e.settings
+	switch {
+	case len(hits) == 0 || hits[0].Confidence < s.Choices:
+		r.Kind, r.Text = KindFallback, e.fallbackText()
+		if len(hits) > 0 {
+			r.Score = round(hits[0].Confidence)
+		}
+	case hits[0].Confidence >= s.Answer && (len(hits) == 1 || hits[0].Confidence-hits[1].Confidence >= s.Margin || hits[1].Confidence < s.Choices):
+		r = e.entryReply(r, hits[0].Entry, hits[0].Confidence)
+	default:
+		r.Kind, r.Score = KindChoices, round(hits[0].Confidence)
+		for i, h := range hits {
+			if i == 3 || (i > 0 && (h.Confidence < s.Choices || hits[0].Confidence-h.Confidence > 0.15)) {
+				break
+			}
+			r.Choices = append(r.Choices, Choice{EntryID: h.Entry.ID, Title: h.Entry.Question})
+		}
+		if len(r.Choices) == 1 {
+			// Only one entry is near: offer it as a question, not a list of one.
+			r.Text = "I'm not completely sure I've understood. Did you mean this?"
+		} else {
+			r.Text = "I'm not completely sure I've understood. Did you mean one of these?"
+		}
+	}
+	return r
+}
+
+// Entry returns the reply that shows one entry, for a button press or a deep link.
+func (e *Engine) Entry(id string) (Reply, bool) {
+	ent, ok := e.ix.Base().Entry(id)
+	if !ok {
+		return Reply{}, false
+	}
+	r := Reply{Question: ent.Question, BookingURL: e.texts.BookingURL, Choices: []Choice{}, Candidates: []Candidate{}}
+	return e.entryReply(r, ent, 1), true
+}
+
+func (e *Engine) entryReply(r Reply, ent *knowledge.Entry, conf float64) Reply {
+	r.Kind, r.Entry, r.EntryID, r.Title, r.Text, r.Score = KindAnswer, ent, ent.ID, ent.Question, ent.Answer, round(conf)
+	if !ent.Booking {
+		r.BookingURL = ""
+	}
+	for _, id := range ent.Related {
+		if rel, ok := e.ix.Base().Entry(id); ok {
+			r.Related = append(r.Related, Choice{EntryID: rel.ID, Title: rel.Question})
+		}
+	}
+	return r
+}
+
+// Fallback returns the "I don't know" reply, for messages that are not text.
+func (e *Engine) Fallback() Reply {
+	return Reply{Kind: KindFallback, Text: e.fallbackText(), BookingURL: e.texts.BookingURL, Choices: []Choice{}, Candidates: []Candidate{}}
+}
+
+func (e *Engine) fallbackText() string {
+	var b strings.Builder
+	b.WriteString("I'm sorry, I don't have an answer to that in the clinic's information, and I'd rather not guess.\n\n")
+	b.WriteString("The team will be glad to help")
+	if e.texts.BookingURL != "" {
+		b.WriteString(": you can book a consultation with the button below")
+	}
+	b.WriteString(".")
+	if e.texts.Contact != "" {
+		b.WriteString("\n\n" + e.texts.Contact)
+	}
+	b.WriteString("\n\nI give general information, not medical advice.")
+	return b.String()
+}
+
+func (e *Engine) urgentText(a safety.Alert) string {
+	t := e.texts
+	dept := ""
+	if t.EmergencyDepartment != "" {
+		dept = " or go to " + t.EmergencyDepartment
+	}
+	if a.Kind == safety.Crisis {
+		s := fmt.Sprintf("I'm really sorry you're feeling like this. Please reach out for support now.\n\nIf you might act on these thoughts or you are in danger, call %s%s now.", t.EmergencyNumber, dept)
+		if t.CrisisLine != "" {
+			s += fmt.Sprintf("\n\nYou can talk to %s.", t.CrisisLine)
+		}
+		return s
+	}
+	s := fmt.Sprintf("What you describe can be a medical emergency. Please call %s%s now.\n\nDon't wait for a reply from the clinic or for an appointment.", t.EmergencyNumber, dept)
+	if t.UrgentAdvice != "" {
+		s += fmt.Sprintf(" If you are unsure how urgent it is, call %s for advice.", t.UrgentAdvice)
+	}
+	return s
+}
+
+func (e *Engine) smalltalkText(k smalltalkKind) string {
+	name := e.texts.ClinicName
+	if name == "" {
+		name = "the clinic"
+	}
+	switch k {
+	case thanks:
+		return "You're very welcome. If anything else comes to mind, just ask."
+	case goodbye:
+		return "Take care, and goodbye. I'm here whenever you have another question."
+	default:
+		return fmt.Sprintf("Hello! I can answer questions about %s and its treatments. What would you like to know?", name)
+	}
+}
+
+// clean trims a message to a searchable size and drops control characters
+// and invalid UTF-8, so nothing a patient types can upset what follows.
+func clean(s string) string {
+	s = strings.ToValidUTF8(s, " ")
+	if utf8.RuneCountInString(s) > MaxQuestionLen {
+		s = string([]rune(s)[:MaxQuestionLen])
+	}
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+	return strings.Join(strings.Fields(s), " ")
+}
+
+func round(f float64) float64 {
+	return float64(int(f*1000+0.5)) / 1000
+}

@@ -1,0 +1,72 @@
+package answer
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Settings are the confidence thresholds that decide between an answer,
+// choices and the honest fallback. They belong to a knowledge folder
+// (settings.yaml beside its YAML) and are chosen by `clinicbot tune`.
+type Settings struct {
+	// Answer is the lowest confidence at which the best entry is given as the answer.
+	Answer float64 `yaml:"answer"`
+	// Choices is the lowest confidence at which close entries are offered to pick from.
+	Choices float64 `yaml:"choices"`
+	// Margin: when the runner-up is within Margin of the best, the patient
+	// picks between them instead of getting one answer.
+	Margin float64 `yaml:"margin"`
+}
+
+// DefaultSettings work before any tuning; confidence is measured the same
+// way for every knowledge base, so they carry over reasonably.
+func DefaultSettings() Settings {
+	return Settings{Answer: 0.5, Choices: 0.35, Margin: 0.03}
+}
+
+// Validate checks that the thresholds make sense together.
+func (s Settings) Validate() error {
+	for _, v := range []float64{s.Answer, s.Choices, s.Margin} {
+		if v < 0 || v > 1 {
+			return fmt.Errorf("thresholds must be between 0 and 1 (answer %.3f, choices %.3f, margin %.3f)", s.Answer, s.Choices, s.Margin)
+		}
+	}
+	if s.Choices > s.Answer {
+		return fmt.Errorf("choices threshold %.3f is above the answer threshold %.3f", s.Choices, s.Answer)
+	}
+	return nil
+}
+
+// LoadSettings reads a settings file. Missing keys keep their defaults.
+func LoadSettings(path string) (Settings, error) {
+	s := DefaultSettings()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return s, fmt.Errorf("settings: %w", err)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&s); err != nil && !errors.Is(err, io.EOF) {
+		return s, fmt.Errorf("settings %s: %s", path, strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	if err := s.Validate(); err != nil {
+		return s, fmt.Errorf("settings %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// Write saves the settings with a comment saying where they came from.
+func (s Settings) Write(path, comment string) error {
+	var b strings.Builder
+	for _, line := range strings.Split(strings.TrimSpace(comment), "\n") {
+		b.WriteString("# " + line + "\n")
+	}
+	fmt.Fprintf(&b, "answer: %.4f\nchoices: %.4f\nmargin: %.4f\n", s.Answer, s.Choices, s.Margin)
+	return os.WriteFile(path, []byte(b.String()), 0o644)
+}

@@ -1,0 +1,197 @@
+// Package config reads clinicbot's configuration: config.yaml for settings,
+// the environment for secrets and for container-friendly overrides.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Config is the whole configuration.
+type Config struct {
+	Clinic    Clinic    `yaml:"clinic"`
+	Knowledge string    `yaml:"knowledge"` // knowledge folder; empty: the clinic's embedded knowledge
+	Settings  string    `yaml:"settings"`  // answer thresholds file; empty: settings.yaml in the knowledge folder, if any
+	Emergency Emergency `yaml:"emergency"`
+	Telegram  Telegram  `yaml:"telegram"`
+	Privacy   Privacy   `yaml:"privacy"`
+	// Reload is how often the knowledge folder is checked for edits; 0 turns reloading off.
+	Reload time.Duration `yaml:"reload"`
+}
+
+// Clinic is what the bot says about how to reach the clinic.
+type Clinic struct {
+	Name       string `yaml:"name"`
+	BookingURL string `yaml:"booking_url"`
+	// Contact is shown by /contact and in fallbacks: how to reach the team.
+	Contact string `yaml:"contact"`
+}
+
+// Emergency holds the numbers the urgent reply gives, so a clinic outside
+// the UK can set its own.
+type Emergency struct {
+	Number       string `yaml:"number"`        // e.g. 999
+	Department   string `yaml:"department"`    // e.g. A&E
+	UrgentAdvice string `yaml:"urgent_advice"` // e.g. NHS 111
+	CrisisLine   string `yaml:"crisis_line"`   // e.g. Samaritans on 116 123
+}
+
+// Telegram configures the Telegram transport. The token and webhook secret
+// come only from the environment (TELEGRAM_BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET).
+type Telegram struct {
+	APIURL  string  `yaml:"api_url"` // another Bot API server; empty: Telegram's
+	Mode    string  `yaml:"mode"`    // polling or webhook
+	Webhook Webhook `yaml:"webhook"`
+
+	Token         string `yaml:"-"`
+	WebhookSecret string `yaml:"-"`
+}
+
+// Webhook configures webhook mode.
+type Webhook struct {
+	Listen string `yaml:"listen"` // address to listen on, e.g. :8443
+	URL    string `yaml:"url"`    // public URL Telegram posts to
+	Path   string `yaml:"path"`   // path served, e.g. /telegram
+}
+
+// Privacy controls what the bot keeps about patients.
+type Privacy struct {
+	// LogMessageText puts patients' message text in the logs. Off by default.
+	LogMessageText bool       `yaml:"log_message_text"`
+	Unanswered     Unanswered `yaml:"unanswered"`
+}
+
+// Unanswered configures the log of questions the bot could not answer.
+type Unanswered struct {
+	Enabled       bool   `yaml:"enabled"`
+	Path          string `yaml:"path"`
+	RetentionDays int    `yaml:"retention_days"`
+}
+
+// Default returns the configuration used when no file is given.
+func Default() Config {
+	return Config{
+		Clinic: Clinic{
+			Name: "London Spine Unit",
+			// The clinic's page gives no booking address; an operator must set one.
+			BookingURL: "",
+			Contact:    "The London Spine Unit, 19 Harley St, London W1G 9QJ",
+		},
+		Emergency: Emergency{
+			Number:       "999",
+			Department:   "A&E",
+			UrgentAdvice: "NHS 111",
+			CrisisLine:   "Samaritans on 116 123 (free, day or night)",
+		},
+		Telegram: Telegram{Mode: "polling", Webhook: Webhook{Listen: ":8443", Path: "/telegram"}},
+		Privacy:  Privacy{Unanswered: Unanswered{Path: "unanswered.log", RetentionDays: 30}},
+		Reload:   5 * time.Second,
+	}
+}
+
+// Load reads the file at path over the defaults (an empty path reads no
+// file), then applies the environment. Unknown keys are errors.
+func Load(path string) (Config, error) {
+	c := Default()
+	if path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return c, fmt.Errorf("config: %w", err)
+		}
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		dec.KnownFields(true)
+		if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
+			return c, fmt.Errorf("config %s: %s", path, strings.TrimPrefix(err.Error(), "yaml: "))
+		}
+	}
+	if err := c.applyEnv(os.LookupEnv); err != nil {
+		return c, err
+	}
+	return c, c.Validate()
+}
+
+// applyEnv overrides settings from the environment.
+func (c *Config) applyEnv(lookup func(string) (string, bool)) error {
+	str := map[string]*string{
+		"TELEGRAM_BOT_TOKEN":      &c.Telegram.Token,
+		"TELEGRAM_WEBHOOK_SECRET": &c.Telegram.WebhookSecret,
+		"TELEGRAM_API_URL":        &c.Telegram.APIURL,
+		"TELEGRAM_MODE":           &c.Telegram.Mode,
+		"TELEGRAM_WEBHOOK_LISTEN": &c.Telegram.Webhook.Listen,
+		"TELEGRAM_WEBHOOK_URL":    &c.Telegram.Webhook.URL,
+		"TELEGRAM_WEBHOOK_PATH":   &c.Telegram.Webhook.Path,
+		"CLINICBOT_BOOKING_URL":   &c.Clinic.BookingURL,
+		"CLINICBOT_KNOWLEDGE":     &c.Knowledge,
+	}
+	for k, p := range str {
+		if v, ok := lookup(k); ok {
+			*p = strings.TrimSpace(v)
+		}
+	}
+	if v, ok := lookup("CLINICBOT_LOG_MESSAGE_TEXT"); ok {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("CLINICBOT_LOG_MESSAGE_TEXT: %q is not true or false", v)
+		}
+		c.Privacy.LogMessageText = b
+	}
+	return nil
+}
+
+// Validate reports the first setting that cannot work.
+func (c *Config) Validate() error {
+	if c.Clinic.BookingURL != "" {
+		u, err := url.Parse(c.Clinic.BookingURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return fmt.Errorf("config: clinic.booking_url %q must be an http(s) address", c.Clinic.BookingURL)
+		}
+	}
+	switch c.Telegram.Mode {
+	case "polling", "webhook":
+	default:
+		return fmt.Errorf("config: telegram.mode %q must be polling or webhook", c.Telegram.Mode)
+	}
+	if c.Telegram.APIURL != "" {
+		if u, err := url.Parse(c.Telegram.APIURL); err != nil || u.Host == "" {
+			return fmt.Errorf("config: telegram.api_url %q is not an address", c.Telegram.APIURL)
+		}
+	}
+	if c.Emergency.Number == "" {
+		return errors.New("config: emergency.number must be set (e.g. 999)")
+	}
+	if c.Privacy.Unanswered.Enabled && c.Privacy.Unanswered.RetentionDays <= 0 {
+		return errors.New("config: privacy.unanswered.retention_days must be at least 1")
+	}
+	if c.Reload < 0 {
+		return errors.New("config: reload must not be negative")
+	}
+	return nil
+}
+
+// ValidateServe reports what serving Telegram needs and lacks.
+func (c *Config) ValidateServe() error {
+	if c.Telegram.Token == "" {
+		return errors.New("TELEGRAM_BOT_TOKEN is not set")
+	}
+	if c.Telegram.Mode == "webhook" {
+		if c.Telegram.Webhook.URL == "" {
+			return errors.New("webhook mode needs telegram.webhook.url (or TELEGRAM_WEBHOOK_URL)")
+		}
+		if c.Telegram.WebhookSecret == "" {
+			return errors.New("webhook mode needs TELEGRAM_WEBHOOK_SECRET")
+		}
+		if !strings.HasPrefix(c.Telegram.Webhook.Path, "/") {
+			return fmt.Errorf("telegram.webhook.path %q must start with /", c.Telegram.Webhook.Path)
+		}
+	}
+	return nil
+}
