@@ -1,0 +1,151 @@
+// Package unanswered keeps the questions the bot could not answer, so clinic
+// staff can see what knowledge is missing.
+//
+// It is off unless an operator turns it on. Each line holds the time and the
+// question text only: no chat, user or message identifiers. Lines older than
+// the retention period are deleted when the log is opened and then
+// periodically.
+package unanswered
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+)
+
+// Line is one unanswered question.
+type Line struct {
+	Time     time.Time `json:"time"`
+	Question string    `json:"question"`
+}
+
+// Log is an append-only file of unanswered questions. It is safe for
+// concurrent use.
+type Log struct {
+	path      string
+	retention time.Duration
+	now       func() time.Time
+
+	mu sync.Mutex
+	f  *os.File
+}
+
+// Open opens (creating if needed) the log at path, readable by its owner
+// only, and deletes lines older than retention.
+func Open(path string, retention time.Duration) (*Log, error) {
+	return open(path, retention, time.Now)
+}
+
+func open(path string, retention time.Duration, now func() time.Time) (*Log, error) {
+	if retention <= 0 {
+		return nil, fmt.Errorf("unanswered log: retention must be positive")
+	}
+	l := &Log{path: path, retention: retention, now: now}
+	if err := l.Purge(); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// Record appends a question with the current time.
+func (l *Log) Record(question string) error {
+	b, err := json.Marshal(Line{Time: l.now().UTC().Truncate(time.Second), Question: question})
+	if err != nil {
+		return err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.f == nil {
+		if l.f, err = os.OpenFile(l.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600); err != nil {
+			return fmt.Errorf("unanswered log: %w", err)
+		}
+	}
+	_, err = l.f.Write(append(b, '\n'))
+	return err
+}
+
+// Purge deletes lines older than the retention period (and lines it cannot
+// read), rewriting the file atomically.
+func (l *Log) Purge() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	data, err := os.ReadFile(l.path)
+	if os.IsNotExist(err) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("unanswered log: %w", err)
+	}
+	cutoff := l.now().Add(-l.retention)
+	var keep bytes.Buffer
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	dropped := false
+	for sc.Scan() {
+		var ln Line
+		if json.Unmarshal(sc.Bytes(), &ln) != nil || ln.Time.Before(cutoff) {
+			dropped = true
+			continue
+		}
+		keep.Write(sc.Bytes())
+		keep.WriteByte('\n')
+	}
+	if !dropped {
+		return nil
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(l.path), ".unanswered-*")
+	if err != nil {
+		return fmt.Errorf("unanswered log: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(keep.Bytes()); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o600); err != nil {
+		return err
+	}
+	if l.f != nil {
+		l.f.Close()
+		l.f = nil // reopened on the next Record, now on the new file
+	}
+	return os.Rename(tmp.Name(), l.path)
+}
+
+// PurgeEvery purges on a timer until ctx ends.
+func (l *Log) PurgeEvery(ctx context.Context, every time.Duration, log *slog.Logger) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := l.Purge(); err != nil {
+				log.Error("unanswered log purge", "err", err)
+			}
+		}
+	}
+}
+
+// Close closes the file.
+func (l *Log) Close() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.f == nil {
+		return nil
+	}
+	err := l.f.Close()
+	l.f = nil
+	return err
+}
