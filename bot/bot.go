@@ -1,0 +1,413 @@
+// Package bot is clinicbot's Telegram transport: it receives patients'
+// messages (by long polling or by webhook), asks the answering core for a
+// reply and sends it back formatted for Telegram, with buttons to book and
+// to read related questions.
+//
+// It is built on github.com/go-telegram/bot and covers what that library
+// leaves to its users: handlers recover from panics; requests that surely
+// failed (429, 5xx, a broken connection) are retried with back-off; the
+// webhook checks its secret in constant time and refuses bad requests with
+// the right status; nothing is logged with the bot token, and patients'
+// message text is logged only when the operator turned that on.
+//
+// Messages from one chat are answered one at a time, in order; different
+// chats are answered concurrently.
+package bot
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/clinicbot/clinicbot/answer"
+	"github.com/clinicbot/clinicbot/config"
+)
+
+// Options configure a Bot.
+type Options struct {
+	// Telegram is the transport configuration: token, mode, webhook, API server.
+	Telegram config.Telegram
+	// Clinic is what the bot says about booking and contacting the clinic.
+	Clinic config.Clinic
+	// Emergency gives the number the welcome and help texts name for
+	// emergencies; an empty Number says "your local emergency number".
+	Emergency config.Emergency
+	// Logger receives the bot's logs; nil discards them.
+	Logger *slog.Logger
+	// LogText puts patients' message text in the logs. Off by default
+	// (privacy); the operator turns it on with privacy.log_message_text.
+	LogText bool
+	// OnUnanswered, if set, is called with the question text (nothing else
+	// about the patient) of every question that got the fallback reply.
+	OnUnanswered func(question string)
+	// UnansweredRetention is how long the unanswered-questions log keeps a
+	// question, as /privacy tells patients; 0 leaves the period unstated.
+	UnansweredRetention time.Duration
+	// ShutdownGrace bounds how long Run waits, once its context is
+	// cancelled, for replies already in progress; 0 means 10 seconds.
+	ShutdownGrace time.Duration
+}
+
+// Timing of requests to Telegram.
+const (
+	pollTimeout     = 50 * time.Second // long poll; the server holds getUpdates 49 s
+	clientTimeout   = pollTimeout + 10*time.Second
+	attemptTimeout  = 30 * time.Second       // one request other than getUpdates
+	sendBudget      = 2 * time.Minute        // total time spent retrying one message
+	callbackBudget  = 10 * time.Second       // a button press older than ~15 s cannot be answered
+	setupBudget     = 30 * time.Second       // setMyCommands at start
+	backoffBase     = 500 * time.Millisecond // first wait after a 5xx or a broken connection
+	backoffMax      = 15 * time.Second
+	defaultGrace    = 10 * time.Second
+	maxWebhookBody  = 1 << 20
+	typingTimeout   = 3 * time.Second
+	maxQueuedInChat = 32 // updates waiting in one chat beyond this are dropped (flooding)
+)
+
+// Bot serves one Telegram bot. Create it with New and serve with Run.
+type Bot struct {
+	live *answer.Live
+	opts Options
+	log  *slog.Logger
+	tg   *tgbot.Bot
+	api  *apiClient
+
+	token  string
+	secret string
+	salt   [16]byte
+
+	me atomic.Pointer[identity]
+
+	disp *dispatcher
+
+	// work is the context replies are sent under. It outlives Run's
+	// context by up to ShutdownGrace, so replies in progress can finish.
+	work       context.Context
+	cancelWork context.CancelFunc
+
+	running atomic.Bool
+
+	// beforeAnswer, if set, is called before each question is answered (tests).
+	beforeAnswer func(question string)
+	// backoff is the first wait after a 5xx or a broken connection.
+	backoff time.Duration
+}
+
+// identity is who the bot is, from getMe.
+type identity struct {
+	id       int64
+	username string
+	mention  *regexp.Regexp // @username as a whole word, any case
+}
+
+// New returns a bot answering with live's engine. It checks the options
+// but does not contact Telegram; Run does.
+func New(live *answer.Live, opts Options) (*Bot, error) {
+	if live == nil {
+		return nil, errors.New("bot: no answering engine")
+	}
+	t := opts.Telegram
+	if strings.TrimSpace(t.Token) == "" {
+		return nil, errors.New("bot: the Telegram token is not set (TELEGRAM_BOT_TOKEN)")
+	}
+	switch t.Mode {
+	case "", "polling":
+	case "webhook":
+		if t.WebhookSecret == "" {
+			return nil, errors.New("bot: webhook mode needs a secret (TELEGRAM_WEBHOOK_SECRET)")
+		}
+		if !webhookSecretPattern.MatchString(t.WebhookSecret) {
+			return nil, errors.New("bot: the webhook secret must be 1 to 256 characters A-Z, a-z, 0-9, _ or - (Telegram's rule)")
+		}
+		if t.Webhook.URL == "" || t.Webhook.Listen == "" {
+			return nil, errors.New("bot: webhook mode needs telegram.webhook.url and telegram.webhook.listen")
+		}
+		if !strings.HasPrefix(t.Webhook.Path, "/") {
+			return nil, fmt.Errorf("bot: webhook path %q must start with /", t.Webhook.Path)
+		}
+	default:
+		return nil, fmt.Errorf("bot: unknown mode %q (polling or webhook)", t.Mode)
+	}
+	if opts.ShutdownGrace <= 0 {
+		opts.ShutdownGrace = defaultGrace
+	}
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	b := &Bot{
+		live:    live,
+		opts:    opts,
+		log:     logger,
+		token:   t.Token,
+		secret:  t.WebhookSecret,
+		disp:    newDispatcher(maxQueuedInChat),
+		backoff: backoffBase,
+	}
+	// The salt makes chat hashes in the logs impossible to reverse by
+	// hashing every possible chat id; see chatHash.
+	if _, err := rand.Read(b.salt[:]); err != nil {
+		return nil, fmt.Errorf("bot: %w", err)
+	}
+	b.work, b.cancelWork = context.WithCancel(context.Background())
+
+	serverURL := strings.TrimRight(t.APIURL, "/")
+	if serverURL == "" {
+		serverURL = "https://api.telegram.org"
+	}
+	b.api = newAPIClient(serverURL, t.Token)
+	tg, err := tgbot.New(t.Token,
+		tgbot.WithServerURL(serverURL),
+		tgbot.WithSkipGetMe(), // Run calls getMe itself, with retries
+		tgbot.WithHTTPClient(pollTimeout, b.api),
+		tgbot.WithErrorsHandler(b.libraryError),
+		tgbot.WithDefaultHandler(b.onUpdate),
+		// onUpdate only queues the update, so running it in the library's
+		// single worker keeps updates in the order Telegram sent them.
+		tgbot.WithNotAsyncHandlers(),
+		tgbot.WithAllowedUpdates(allowedUpdates()),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("bot: %s", b.scrub(err))
+	}
+	b.tg = tg
+	return b, nil
+}
+
+// allowedUpdates are the update kinds the bot asks Telegram for.
+func allowedUpdates() []string {
+	return []string{models.AllowedUpdateMessage, models.AllowedUpdateCallbackQuery}
+}
+
+var webhookSecretPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
+
+// Run serves until ctx is cancelled, by long polling or by webhook as
+// configured, then finishes the replies in progress (at most
+// Options.ShutdownGrace) and returns nil. It returns an error when serving
+// cannot start: Telegram refuses the token, the webhook cannot be set, or
+// the listen address is taken. Run may be called once.
+func (b *Bot) Run(ctx context.Context) error {
+	if !b.running.CompareAndSwap(false, true) {
+		return errors.New("bot: Run called twice")
+	}
+	defer b.cancelWork()
+	if err := b.identify(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return err
+	}
+	b.setCommands(ctx)
+	if b.opts.Telegram.Mode == "webhook" {
+		return b.runWebhook(ctx)
+	}
+	return b.runPolling(ctx)
+}
+
+// identify learns the bot's id and @username, needed to tell which group
+// messages are addressed to it. Transient failures are retried until ctx ends.
+func (b *Bot) identify(ctx context.Context) error {
+	var me *models.User
+	err := b.call(ctx, "getMe", 0, true, func(ctx context.Context) error {
+		u, err := b.tg.GetMe(ctx)
+		me = u
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("bot: getMe: %s", b.scrub(err))
+	}
+	id := &identity{id: me.ID, username: me.Username}
+	if me.Username != "" {
+		id.mention = regexp.MustCompile(`(?i)@` + regexp.QuoteMeta(me.Username) + `\b`)
+	}
+	b.me.Store(id)
+	b.log.Info("telegram: connected", "bot", me.Username, "mode", b.mode())
+	return nil
+}
+
+func (b *Bot) mode() string {
+	if b.opts.Telegram.Mode == "webhook" {
+		return "webhook"
+	}
+	return "polling"
+}
+
+// setCommands registers the command menu. A failure is logged, not fatal.
+func (b *Bot) setCommands(ctx context.Context) {
+	cmds := []models.BotCommand{
+		{Command: "start", Description: "Welcome and main topics"},
+		{Command: "topics", Description: "Browse questions by topic"},
+		{Command: "book", Description: "Book a consultation"},
+		{Command: "contact", Description: "How to reach the clinic"},
+		{Command: "privacy", Description: "What this bot keeps"},
+		{Command: "help", Description: "What I can help with"},
+	}
+	err := b.call(ctx, "setMyCommands", setupBudget, true, func(ctx context.Context) error {
+		_, err := b.tg.SetMyCommands(ctx, &tgbot.SetMyCommandsParams{Commands: cmds})
+		return err
+	})
+	if err != nil && ctx.Err() == nil {
+		b.log.Warn("telegram: could not set the command menu", "error", b.scrub(err))
+	}
+}
+
+// runPolling serves by long polling until ctx is cancelled.
+func (b *Bot) runPolling(ctx context.Context) error {
+	// getUpdates fails while a webhook is set.
+	err := b.call(ctx, "deleteWebhook", 0, true, func(ctx context.Context) error {
+		_, err := b.tg.DeleteWebhook(ctx, &tgbot.DeleteWebhookParams{})
+		return err
+	})
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return fmt.Errorf("bot: deleteWebhook: %s", b.scrub(err))
+	}
+	b.tg.Start(ctx) // returns when ctx is cancelled
+	b.drain(b.opts.ShutdownGrace)
+	b.confirmPolled()
+	return nil
+}
+
+// runWebhook serves the webhook until ctx is cancelled.
+func (b *Bot) runWebhook(ctx context.Context) error {
+	wh := b.opts.Telegram.Webhook
+	ln, err := net.Listen("tcp", wh.Listen)
+	if err != nil {
+		return fmt.Errorf("bot: webhook: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle(wh.Path, b.Handler())
+	srv := &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(b.log.Handler(), slog.LevelWarn),
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+
+	// Listen first, so Telegram's first delivery finds the server up.
+	err = b.call(ctx, "setWebhook", 0, true, func(ctx context.Context) error {
+		_, err := b.tg.SetWebhook(ctx, &tgbot.SetWebhookParams{
+			URL:            wh.URL,
+			SecretToken:    b.secret,
+			AllowedUpdates: allowedUpdates(),
+		})
+		return err
+	})
+	if err != nil && ctx.Err() == nil {
+		_ = srv.Close()
+		<-served
+		return fmt.Errorf("bot: setWebhook: %s", b.scrub(err))
+	}
+
+	b.log.Info("telegram: webhook listening", "addr", ln.Addr().String())
+
+	var serveErr error
+	select {
+	case <-ctx.Done():
+	case serveErr = <-served:
+	}
+	// Stop accepting; requests in progress have queued their update by the
+	// time they answer 200, so draining afterwards loses nothing accepted.
+	// Both steps share one ShutdownGrace.
+	deadline := time.Now().Add(b.opts.ShutdownGrace)
+	sctx, cancel := context.WithDeadline(context.Background(), deadline)
+	_ = srv.Shutdown(sctx)
+	cancel()
+	b.drain(time.Until(deadline))
+	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
+		return fmt.Errorf("bot: webhook: %w", serveErr)
+	}
+	return nil
+}
+
+// drain stops taking updates and waits for replies in progress, at most
+// grace; then it cancels whatever is left.
+func (b *Bot) drain(grace time.Duration) {
+	if left := b.disp.closeAndWait(max(grace, 0)); left > 0 {
+		b.log.Warn("telegram: shutdown grace over, abandoning replies in progress", "updates", left)
+	}
+	b.cancelWork()
+	b.disp.wait() // the rest return promptly once their context is cancelled
+}
+
+// confirmPolled tells Telegram which updates were handled, so a restart
+// does not answer them again. The library confirms an update only with the
+// next getUpdates call, so the last batch would otherwise be delivered again.
+func (b *Bot) confirmPolled() {
+	offset := b.disp.confirmOffset()
+	if offset == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	// timeout 0 and limit 1: return at once; an update that arrived
+	// meanwhile is not confirmed and will be served after the restart.
+	err := b.api.post(ctx, "getUpdates", map[string]string{
+		"offset": strconv.FormatInt(offset, 10), "limit": "1", "timeout": "0",
+	})
+	if err != nil {
+		b.log.Warn("telegram: could not confirm the last updates; they may be answered again after a restart", "error", b.scrub(err))
+	}
+}
+
+// libraryError logs an error reported by the library, without the token
+// or any request or response body.
+func (b *Bot) libraryError(err error) {
+	b.log.Warn("telegram: library error", "error", b.scrub(err))
+}
+
+// chatHash identifies a chat in the logs without revealing it. Telegram
+// chat ids are short numbers, so an unsalted hash could be reversed by
+// hashing them all; with a random salt chosen per process, lines of one
+// run can be followed per chat, but neither traced back to a Telegram
+// account nor linked across restarts.
+func (b *Bot) chatHash(id int64) string {
+	h := sha256.New()
+	h.Write(b.salt[:])
+	h.Write([]byte(strconv.FormatInt(id, 10)))
+	return hex.EncodeToString(h.Sum(nil))[:12]
+}
+
+// scrub returns err's text fit for the logs: no token, no bodies.
+func (b *Bot) scrub(err error) string {
+	return scrubText(err.Error(), b.token)
+}
+
+var bodyInError = regexp.MustCompile(`(?s)(error decode (?:request|response) body(?: for method \w+)?).*`)
+
+func scrubText(s, token string) string {
+	if token != "" {
+		s = strings.ReplaceAll(s, token, "<token>")
+		if i := strings.IndexByte(token, ':'); i > 0 {
+			s = strings.ReplaceAll(s, token[i+1:], "<token>") // the secret half, however quoted
+		}
+	}
+	// The library quotes whole request and response bodies in decode
+	// errors; they can hold patients' messages.
+	s = bodyInError.ReplaceAllString(s, "$1 (body withheld)")
+	if len(s) > 500 {
+		s = s[:500] + "…"
+	}
+	return s
+}

@@ -1,0 +1,10 @@
+package bot
+
+import "time"
+
+// SetBeforeAnswer makes b call f before answering each question (to inject
+// a panic). Call it before Run.
+func SetBeforeAnswer(b *Bot, f func(question string)) { b.beforeAnswer = f }
+
+// SetBackoff changes the first wait after a 5xx or a broken connection.
+func SetBackoff(b *Bot, d time.Duration) { b.backoff = d }

@@ -1,0 +1,373 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"time"
+	"unicode"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/clinicbot/clinicbot/answer"
+)
+
+// turn is the handling of one update.
+type turn struct {
+	ctx    context.Context
+	update int64
+	chat   int64
+	to     *target // set once the bot has decided to reply
+	what   string  // what happened, for the log: a reply kind, a command, "ignored"…
+	entry  string  // the entry shown, if any
+	text   string  // the patient's text, logged only with Options.LogText
+}
+
+// submitResultKey marks a context carrying a *submitResult, which
+// onUpdate fills in so the webhook handler knows whether the update was taken.
+type submitResultKey struct{}
+
+// onUpdate is the library's handler for every update. It only decides
+// which chat the update belongs to and queues the work, so it never holds
+// up the library (or a webhook request).
+func (b *Bot) onUpdate(ctx context.Context, _ *tgbot.Bot, u *models.Update) {
+	defer func() {
+		if p := recover(); p != nil {
+			b.logPanic(p, &turn{})
+		}
+	}()
+	if u == nil {
+		return
+	}
+	if !b.disp.observe(u.ID) {
+		b.log.Info("telegram: update delivered twice, answered once", "update", u.ID)
+		return
+	}
+	var chat int64
+	var handle func(*turn)
+	switch {
+	case u.Message != nil:
+		m := u.Message
+		chat, handle = m.Chat.ID, func(t *turn) { b.handleMessage(t, m) }
+	case u.CallbackQuery != nil:
+		q := u.CallbackQuery
+		if to, ok := callbackTarget(q); ok {
+			chat = to.chat
+		}
+		handle = func(t *turn) { b.handleCallback(t, q) }
+	default:
+		// Edited messages, channel posts and the like: nothing to answer.
+		b.log.Debug("telegram: update ignored", "update", u.ID, "kind", updateKind(u))
+		return
+	}
+	id := u.ID
+	res := b.disp.submit(chat, id, func() bool { return b.runTurn(id, chat, handle) })
+	if p, ok := ctx.Value(submitResultKey{}).(*submitResult); ok {
+		*p = res // for the webhook handler
+	}
+	switch res {
+	case refusedFull:
+		b.log.Warn("telegram: too many messages waiting in one chat, update dropped", "update", id, "chat", b.chatHash(chat))
+	case refusedClosed:
+		b.log.Info("telegram: update arrived while shutting down, not answered", "update", id)
+	}
+}
+
+// runTurn handles one update under the work context, recovering from a
+// panic with a polite reply. It reports whether the handling finished
+// (false when shutdown cut it short).
+func (b *Bot) runTurn(update, chat int64, handle func(*turn)) (finished bool) {
+	t := &turn{ctx: b.work, update: update, chat: chat, what: "ignored"}
+	start := time.Now()
+	defer func() {
+		if p := recover(); p != nil {
+			t.what = "panic"
+			b.logPanic(p, t)
+			if t.to != nil && t.ctx.Err() == nil {
+				b.send(t.ctx, *t.to, compose("", sorryText, nil))
+			}
+		}
+		b.logTurn(t, time.Since(start))
+		finished = t.ctx.Err() == nil
+	}()
+	handle(t)
+	return
+}
+
+func (b *Bot) logTurn(t *turn, d time.Duration) {
+	attrs := []any{"update", t.update, "chat", b.chatHash(t.chat), "reply", t.what}
+	if t.entry != "" {
+		attrs = append(attrs, "entry", t.entry)
+	}
+	if b.opts.LogText && t.text != "" {
+		attrs = append(attrs, "text", t.text)
+	}
+	attrs = append(attrs, "ms", d.Milliseconds())
+	if t.to == nil {
+		b.log.Debug("telegram: update handled", attrs...)
+		return
+	}
+	b.log.Info("telegram: update handled", attrs...)
+}
+
+// logPanic logs a recovered panic without the message text: the panic
+// value is logged only when the runtime raised it (its message names no
+// user data) or when message text may be logged; the stack trace shows
+// arguments only as numbers and addresses.
+func (b *Bot) logPanic(p any, t *turn) {
+	attrs := []any{"update", t.update, "chat", b.chatHash(t.chat)}
+	if _, ok := p.(runtime.Error); ok || b.opts.LogText {
+		attrs = append(attrs, "panic", scrubText(fmt.Sprint(p), b.token))
+	} else {
+		attrs = append(attrs, "panic_type", fmt.Sprintf("%T", p))
+	}
+	attrs = append(attrs, "stack", string(debug.Stack()))
+	b.log.Error("telegram: panic while handling an update", attrs...)
+}
+
+func updateKind(u *models.Update) string {
+	switch {
+	case u.EditedMessage != nil:
+		return "edited_message"
+	case u.ChannelPost != nil:
+		return "channel_post"
+	case u.EditedChannelPost != nil:
+		return "edited_channel_post"
+	case u.MyChatMember != nil:
+		return "my_chat_member"
+	default:
+		return "other"
+	}
+}
+
+// handleMessage answers a message: a command, a question, or anything
+// else with a polite "text only". In groups it answers only commands,
+// messages that mention the bot and replies to the bot's own messages.
+func (b *Bot) handleMessage(t *turn, m *models.Message) {
+	me := b.me.Load()
+	group := m.Chat.Type == models.ChatTypeGroup || m.Chat.Type == models.ChatTypeSupergroup
+	if m.Chat.Type == models.ChatTypeChannel {
+		return
+	}
+	cmd, arg, isCmd, explicit, forMe := parseCommand(m.Text, me)
+	if isCmd && !forMe {
+		return // addressed to another bot
+	}
+	if group && !isCmd && !mentions(m, me) && !repliesToMe(m, me) {
+		return // group chatter
+	}
+	to := target{chat: m.Chat.ID}
+	if m.IsTopicMessage {
+		to.thread = m.MessageThreadID
+	}
+	if group {
+		to.group, to.replyTo = true, m.ID
+	}
+	t.to = &to
+	t.text = m.Text
+	if isCmd {
+		b.command(t, cmd, arg, explicit)
+		return
+	}
+	text := m.Text
+	if text == "" {
+		if !hasContent(m) {
+			t.to = nil // a service message (member joined, pinned…): nothing to say
+			return
+		}
+		t.what = "not_text"
+		b.send(t.ctx, to, compose("", notTextText, nil))
+		return
+	}
+	if me != nil && me.mention != nil {
+		text = me.mention.ReplaceAllString(text, " ")
+	}
+	if strings.TrimSpace(text) == "" {
+		t.what = "welcome"
+		b.send(t.ctx, to, b.welcome())
+		return
+	}
+	b.question(t, text)
+}
+
+// question answers free text with the core's reply.
+func (b *Bot) question(t *turn, text string) {
+	eng := b.live.Engine()
+	if b.beforeAnswer != nil {
+		b.beforeAnswer(text)
+	}
+	r := eng.Answer(t.ctx, text)
+	t.what, t.entry = string(r.Kind), r.EntryID
+	if r.Kind != answer.KindUrgent {
+		// An urgent reply goes out at once, with nothing before it.
+		b.typing(t.ctx, *t.to)
+	}
+	b.send(t.ctx, *t.to, replyMessages(r))
+	if r.Kind == answer.KindFallback && r.Question != "" && b.opts.OnUnanswered != nil {
+		b.reportUnanswered(t, r.Question)
+	}
+}
+
+// reportUnanswered calls the OnUnanswered hook; the patient already has
+// the reply, so a panic in the hook is logged but not apologised for.
+func (b *Bot) reportUnanswered(t *turn, question string) {
+	defer func() {
+		if p := recover(); p != nil {
+			b.logPanic(p, t)
+		}
+	}()
+	b.opts.OnUnanswered(question)
+}
+
+// replyMessages formats a core reply with its buttons: booking, related
+// questions, or the choices. An urgent reply is its text alone.
+func replyMessages(r answer.Reply) []message {
+	var kb *keyboard
+	switch r.Kind {
+	case answer.KindUrgent:
+		return compose("", r.Text, nil)
+	case answer.KindChoices:
+		for _, c := range r.Choices {
+			kb = kb.add(entryButton(c))
+		}
+	case answer.KindAnswer, answer.KindFallback:
+		if r.BookingURL != "" {
+			kb = kb.add(urlButton(bookButton, r.BookingURL))
+		}
+		for _, c := range r.Related {
+			kb = kb.add(entryButton(c))
+		}
+	}
+	return compose(r.Title, r.Text, kb)
+}
+
+// handleCallback answers a button press: always stop the button's spinner
+// first, then show the entry or the topic the button names.
+func (b *Bot) handleCallback(t *turn, q *models.CallbackQuery) {
+	b.answerCallback(t.ctx, q.ID)
+	to, ok := callbackTarget(q)
+	if !ok {
+		return // a button on an inline message: no chat to write to
+	}
+	t.to = &to
+	eng := b.live.Engine()
+	base := eng.Base()
+	if id, ok := resolveEntry(base, q.Data); ok {
+		if r, ok := eng.Entry(id); ok {
+			t.what, t.entry = "entry", id
+			b.send(t.ctx, to, replyMessages(r))
+			return
+		}
+	} else if topic, ok := resolveTopic(base, q.Data); ok {
+		t.what = "topic"
+		var kb *keyboard
+		n := 0
+		for _, e := range base.Entries {
+			if e.Topic == topic && n < maxTopicButtons {
+				kb = kb.add(entryButton(answer.Choice{EntryID: e.ID, Title: e.Question}))
+				n++
+			}
+		}
+		b.send(t.ctx, to, compose(topicLabel(topic), "Pick a question:", kb))
+		return
+	}
+	t.what = "stale_button"
+	b.send(t.ctx, to, compose("", staleText, nil))
+}
+
+// callbackTarget is the chat a pressed button's message is in.
+func callbackTarget(q *models.CallbackQuery) (target, bool) {
+	var c models.Chat
+	thread := 0
+	switch {
+	case q.Message.Message != nil:
+		c = q.Message.Message.Chat
+		if q.Message.Message.IsTopicMessage {
+			thread = q.Message.Message.MessageThreadID
+		}
+	case q.Message.InaccessibleMessage != nil:
+		c = q.Message.InaccessibleMessage.Chat
+	}
+	if c.ID == 0 {
+		return target{}, false
+	}
+	return target{chat: c.ID, thread: thread, group: c.Type == models.ChatTypeGroup || c.Type == models.ChatTypeSupergroup}, true
+}
+
+// command answers /start, /help, /topics, /book, /contact and /privacy.
+func (b *Bot) command(t *turn, cmd, arg string, explicit bool) {
+	t.what = "/" + cmd
+	t.text = "" // a command is not a patient's words (a deep link names an entry)
+	switch cmd {
+	case "start":
+		if arg != "" {
+			if r, ok := b.live.Engine().Entry(arg); ok {
+				t.entry = r.EntryID
+				b.send(t.ctx, *t.to, replyMessages(r))
+				return
+			}
+		}
+		b.send(t.ctx, *t.to, b.welcome())
+	case "help":
+		b.send(t.ctx, *t.to, compose("", b.helpText(t.to.group), nil))
+	case "topics":
+		b.send(t.ctx, *t.to, compose("", "Pick a topic:", b.topicsKeyboard()))
+	case "book":
+		b.send(t.ctx, *t.to, compose("", b.bookText(), b.bookKeyboard()))
+	case "contact":
+		b.send(t.ctx, *t.to, compose("", b.contactText(), b.bookKeyboard()))
+	case "privacy":
+		b.send(t.ctx, *t.to, compose("Privacy", b.privacyText(), nil))
+	default:
+		if t.to.group && !explicit {
+			t.to, t.what = nil, "ignored" // perhaps another bot's command
+			return
+		}
+		t.what = "unknown_command"
+		b.send(t.ctx, *t.to, compose("", "Sorry, I don't know that command.\n\n"+b.helpText(t.to.group), nil))
+	}
+}
+
+var commandName = regexp.MustCompile(`^[A-Za-z0-9_]{1,32}$`)
+
+// parseCommand reads "/cmd[@bot] [arg]". explicit says the command named a
+// bot; forMe says it is for this bot (no name, or this bot's).
+func parseCommand(text string, me *identity) (cmd, arg string, isCmd, explicit, forMe bool) {
+	if !strings.HasPrefix(text, "/") {
+		return
+	}
+	first, rest := text, ""
+	if i := strings.IndexFunc(text, unicode.IsSpace); i >= 0 {
+		first, rest = text[:i], text[i:]
+	}
+	name, at, hasAt := strings.Cut(first[1:], "@")
+	if !commandName.MatchString(name) {
+		return // "/ something", a path…: text, not a command
+	}
+	cmd, arg, isCmd = strings.ToLower(name), strings.TrimSpace(rest), true
+	explicit = hasAt
+	forMe = !hasAt || (me != nil && strings.EqualFold(at, me.username))
+	return
+}
+
+func mentions(m *models.Message, me *identity) bool {
+	return me != nil && me.mention != nil && (me.mention.MatchString(m.Text) || me.mention.MatchString(m.Caption))
+}
+
+func repliesToMe(m *models.Message, me *identity) bool {
+	return me != nil && m.ReplyToMessage != nil && m.ReplyToMessage.From != nil && m.ReplyToMessage.From.ID == me.id
+}
+
+// hasContent reports whether a message without text carries something a
+// patient sent (a photo, voice note, sticker, file, location…), as opposed
+// to a service message.
+func hasContent(m *models.Message) bool {
+	return len(m.Photo) > 0 || m.Voice != nil || m.Audio != nil || m.Video != nil || m.VideoNote != nil ||
+		m.Sticker != nil || m.Document != nil || m.Animation != nil || m.Location != nil || m.Venue != nil ||
+		m.Contact != nil || m.Poll != nil || m.Dice != nil || m.Story != nil || m.PaidMedia != nil ||
+		m.Checklist != nil || m.Game != nil || m.Caption != ""
+}

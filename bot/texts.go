@@ -1,0 +1,135 @@
+package bot
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Fixed texts. They are plain text: compose escapes them.
+const (
+	bookButton  = "Book a consultation"
+	notTextText = "Sorry, I can only read text questions. Please type your question in a message, for example \"How do I book a consultation?\"\n\nPlease don't send photos, documents or voice notes about your health here."
+	sorryText   = "Sorry, something went wrong on my side and I couldn't answer that. Please try again in a moment, or use /contact to reach the clinic team."
+	staleText   = "Sorry, that button is out of date: the information has changed since. Please type your question, or use /topics to browse."
+)
+
+func (b *Bot) clinicName() string {
+	if n := strings.TrimSpace(b.opts.Clinic.Name); n != "" {
+		return n
+	}
+	return "the clinic"
+}
+
+func (b *Bot) emergencyLine() string {
+	if n := strings.TrimSpace(b.opts.Emergency.Number); n != "" {
+		return "call " + n + " now"
+	}
+	return "call your local emergency number now"
+}
+
+// welcome is the /start message: what the bot does, its limits, privacy in
+// a line, and buttons for the main topics and booking.
+func (b *Bot) welcome() []message {
+	text := fmt.Sprintf("I can answer common questions about %s: its treatments, what to expect, appointments, fees and more. Type your question in your own words, or pick a topic below.\n\n"+
+		"I give general information, not medical advice, and I can't help in an emergency: if you are seriously unwell, %s.\n\n"+
+		"%s /privacy has the details.", b.clinicName(), b.emergencyLine(), b.privacySummary())
+	kb := b.topicsKeyboard()
+	if u := b.opts.Clinic.BookingURL; u != "" {
+		kb = kb.add(urlButton(bookButton, u))
+	}
+	return compose("Hello! I'm the "+b.clinicName()+" assistant.", text, kb)
+}
+
+func (b *Bot) topicsKeyboard() *keyboard {
+	var kb *keyboard
+	for _, topic := range b.live.Engine().Base().Topics() {
+		kb = kb.add(topicButton(topic))
+	}
+	return kb
+}
+
+func (b *Bot) bookKeyboard() *keyboard {
+	var kb *keyboard
+	if u := b.opts.Clinic.BookingURL; u != "" {
+		kb = kb.add(urlButton(bookButton, u))
+	}
+	return kb
+}
+
+func (b *Bot) helpText(group bool) string {
+	var s strings.Builder
+	fmt.Fprintf(&s, "I answer common questions about %s. Type a question in your own words, for example \"What happens at the first consultation?\"\n\n", b.clinicName())
+	s.WriteString("/topics: browse questions by topic\n/book: book a consultation\n/contact: how to reach the clinic\n/privacy: what this bot keeps\n\n")
+	if group {
+		if me := b.me.Load(); me != nil && me.username != "" {
+			fmt.Fprintf(&s, "In a group, mention me (@%s) or reply to one of my messages.\n\n", me.username)
+		} else {
+			s.WriteString("In a group, mention me or reply to one of my messages.\n\n")
+		}
+	}
+	fmt.Fprintf(&s, "I give general information, not medical advice. In an emergency, %s.", b.emergencyLine())
+	return s.String()
+}
+
+func (b *Bot) bookText() string {
+	c := strings.TrimSpace(b.opts.Clinic.Contact)
+	switch {
+	case b.opts.Clinic.BookingURL != "" && c != "":
+		return fmt.Sprintf("You can book a consultation with %s online with the button below, or contact the clinic:\n\n%s", b.clinicName(), c)
+	case b.opts.Clinic.BookingURL != "":
+		return fmt.Sprintf("You can book a consultation with %s online with the button below.", b.clinicName())
+	case c != "":
+		return "To book a consultation, please contact the clinic:\n\n" + c
+	default:
+		return "To book a consultation, please contact the clinic."
+	}
+}
+
+func (b *Bot) contactText() string {
+	if c := strings.TrimSpace(b.opts.Clinic.Contact); c != "" {
+		return "You can reach the clinic here:\n\n" + c
+	}
+	return "Please see the clinic's website for how to reach the team."
+}
+
+// privacySummary is the one line of the welcome about what is kept.
+func (b *Bot) privacySummary() string {
+	switch {
+	case b.opts.LogText:
+		return "Privacy: this service keeps your messages in its logs."
+	case b.opts.OnUnanswered != nil:
+		return "Privacy: I keep no copy of your messages, except the words of questions I can't answer."
+	default:
+		return "Privacy: I keep no copy of your messages."
+	}
+}
+
+// privacyText is /privacy: the limits of the service and what it keeps,
+// true to the operator's settings.
+func (b *Bot) privacyText() string {
+	var s strings.Builder
+	fmt.Fprintf(&s, "I give general information about %s, not medical advice. Please don't send personal medical details here; to talk about your own care, contact the clinic team.\n\n", b.clinicName())
+	if b.opts.LogText {
+		s.WriteString("This service has message logging turned on: the text of your messages is kept in its server logs.\n\n")
+	} else {
+		s.WriteString("By default this bot keeps no copy of what you write. Its logs note which answers were given, under a code that can't be traced back to your Telegram account.\n\n")
+	}
+	if b.opts.OnUnanswered != nil {
+		s.WriteString("When I can't answer a question, its words (without your name, username or Telegram account) are kept so the clinic team can add the answer")
+		if d := b.opts.UnansweredRetention; d > 0 {
+			days := int((d + 24*time.Hour - 1) / (24 * time.Hour))
+			fmt.Fprintf(&s, ", for at most %d day%s", days, plural(days))
+		}
+		s.WriteString(".\n\n")
+	}
+	s.WriteString("Telegram keeps this chat, like any Telegram conversation; you can delete it at any time.")
+	return s.String()
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}

@@ -1,0 +1,89 @@
+package bot
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+
+	"github.com/go-telegram/bot/models"
+)
+
+// secretHeader carries the secret Telegram was given with setWebhook.
+const secretHeader = "X-Telegram-Bot-Api-Secret-Token"
+
+// Handler returns the webhook endpoint. Run serves it in webhook mode; it
+// is exported for tests and for embedding in another server.
+//
+// It answers 405 to anything but POST, 401 when the secret header is
+// missing or wrong (compared in constant time; with no secret configured
+// every request is refused), 413 to a body over 1 MiB, 400 to a body that
+// is not an update, 503 once Run is shutting down (Telegram delivers the
+// update again later), and 200 once the update is queued. Bodies are never
+// logged.
+//
+// The library's own webhook handler answers 200 to a wrong secret, logs
+// whole bodies that fail to decode, and queues updates in a channel that
+// shutdown drops; so the checked update is handed to the library's
+// ProcessUpdate instead, which puts it in the bot's own queue before the
+// 200 goes out. Graceful shutdown therefore loses no accepted update.
+func (b *Bot) Handler() http.Handler {
+	return http.HandlerFunc(b.serveWebhook)
+}
+
+func (b *Bot) serveWebhook(w http.ResponseWriter, r *http.Request) {
+	defer func() {
+		if p := recover(); p != nil {
+			b.logPanic(p, &turn{})
+			http.Error(w, "internal error", http.StatusInternalServerError)
+		}
+	}()
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	if !b.secretOK(r.Header.Get(secretHeader)) {
+		b.log.Warn("telegram: webhook request with a missing or wrong secret refused", "remote", r.RemoteAddr)
+		http.Error(w, "unauthorized", http.StatusUnauthorized)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxWebhookBody))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		http.Error(w, "cannot read body", http.StatusBadRequest)
+		return
+	}
+	var u models.Update
+	if err := json.Unmarshal(body, &u); err != nil || u.ID <= 0 {
+		b.log.Warn("telegram: webhook request that is not an update refused", "bytes", len(body))
+		http.Error(w, "malformed update", http.StatusBadRequest)
+		return
+	}
+	res := accepted
+	// With the bot's options ProcessUpdate runs onUpdate at once, which queues the update.
+	b.tg.ProcessUpdate(context.WithValue(r.Context(), submitResultKey{}, &res), &u)
+	if res == refusedClosed {
+		// Shutting down: Telegram will deliver it again, to the next process.
+		http.Error(w, "shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+// secretOK compares the header with the secret in constant time. Both are
+// hashed first so that not even the secret's length leaks.
+func (b *Bot) secretOK(got string) bool {
+	if b.secret == "" || got == "" {
+		return false
+	}
+	g, want := sha256.Sum256([]byte(got)), sha256.Sum256([]byte(b.secret))
+	return subtle.ConstantTimeCompare(g[:], want[:]) == 1
+}
