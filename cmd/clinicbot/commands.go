@@ -1,0 +1,289 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/clinicbot/clinicbot/answer"
+	"github.com/clinicbot/clinicbot/eval"
+	"github.com/clinicbot/clinicbot/knowledge"
+)
+
+func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("ask", flag.ContinueOnError)
+	var c common
+	c.register(fs)
+	asJSON := fs.Bool("json", false, "print one JSON object per question")
+	rest, err := parse(fs, args, stderr)
+	if err != nil {
+		return err
+	}
+	_, _, eng, err := c.setup()
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(stdout)
+	defer w.Flush()
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	answerOne := func(q string) error {
+		r := eng.Answer(ctx, q)
+		if *asJSON {
+			return enc.Encode(r)
+		}
+		_, err := fmt.Fprintln(w, oneLine(r))
+		return err
+	}
+	if len(rest) > 0 {
+		return answerOne(strings.Join(rest, " "))
+	}
+	sc := bufio.NewScanner(stdin)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	for sc.Scan() {
+		if err := answerOne(sc.Text()); err != nil {
+			return err
+		}
+		if !*asJSON {
+			w.Flush() // answer interactive pipes line by line
+		}
+	}
+	return sc.Err()
+}
+
+// oneLine renders a reply on a single line, for `ask` without --json.
+func oneLine(r answer.Reply) string {
+	parts := []string{"[" + string(r.Kind) + "]"}
+	if r.Title != "" {
+		parts = append(parts, r.Title+" —")
+	}
+	parts = append(parts, strings.Join(strings.Fields(r.Text), " "))
+	for i, c := range r.Choices {
+		parts = append(parts, fmt.Sprintf("(%d) %s", i+1, c.Title))
+	}
+	if r.BookingURL != "" {
+		parts = append(parts, "Book: "+r.BookingURL)
+	}
+	return strings.Join(parts, " ")
+}
+
+func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("chat", flag.ContinueOnError)
+	var c common
+	c.register(fs)
+	if _, err := parse(fs, args, stderr); err != nil {
+		return err
+	}
+	cfg, src, eng, err := c.setup()
+	if err != nil {
+		return err
+	}
+	return chat(ctx, eng, cfg.Clinic.Name, src.String(), stdin, stdout)
+}
+
+// chat is the terminal conversation: the same answers as Telegram, with
+// numbers standing in for buttons.
+func chat(ctx context.Context, eng *answer.Engine, clinic, from string, stdin io.Reader, stdout io.Writer) error {
+	fmt.Fprintf(stdout, "clinicbot: ask a question about %s (%d topics answered from %s).\n", clinic, len(eng.Base().Entries), from)
+	fmt.Fprintln(stdout, "I give general information, not medical advice. In an emergency call 999.")
+	fmt.Fprintln(stdout, "Type a number to pick a suggestion; Ctrl-D to leave.")
+	sc := bufio.NewScanner(stdin)
+	var offers []answer.Choice
+	for {
+		fmt.Fprint(stdout, "\n> ")
+		if !sc.Scan() {
+			fmt.Fprintln(stdout)
+			return sc.Err()
+		}
+		line := strings.TrimSpace(sc.Text())
+		if line == "" {
+			continue
+		}
+		var r answer.Reply
+		if n, err := strconv.Atoi(line); err == nil && n >= 1 && n <= len(offers) {
+			r, _ = eng.Entry(offers[n-1].EntryID)
+		} else {
+			r = eng.Answer(ctx, line)
+		}
+		offers = printReply(stdout, r)
+		if ctx.Err() != nil {
+			return nil
+		}
+	}
+}
+
+// printReply shows a reply in the terminal and returns what it offered to pick.
+func printReply(w io.Writer, r answer.Reply) []answer.Choice {
+	fmt.Fprintln(w)
+	if r.Title != "" {
+		fmt.Fprintf(w, "** %s **\n\n", r.Title)
+	}
+	fmt.Fprintln(w, r.Text)
+	offers := r.Choices
+	if r.Kind == answer.KindAnswer {
+		offers = r.Related
+		if len(offers) > 0 {
+			fmt.Fprintln(w, "\nRelated:")
+		}
+	}
+	for i, c := range offers {
+		fmt.Fprintf(w, "  %d. %s\n", i+1, c.Title)
+	}
+	if r.BookingURL != "" {
+		fmt.Fprintf(w, "\nBook a consultation: %s\n", r.BookingURL)
+	}
+	return offers
+}
+
+func runValidate(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
+	var c common
+	c.register(fs)
+	rest, err := parse(fs, args, stderr)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 1 {
+		fmt.Fprintln(stderr, "clinicbot validate: give at most one folder")
+		return errUsage
+	}
+	if len(rest) == 1 {
+		c.knowledge = rest[0]
+	}
+	cfg, src, eng, err := c.setup()
+	if err != nil {
+		var kerr knowledge.ErrorList
+		if errors.As(err, &kerr) {
+			for _, e := range kerr {
+				fmt.Fprintln(stderr, e)
+			}
+			fmt.Fprintf(stderr, "%d problem(s) found; nothing was changed.\n", len(kerr))
+			return errReported
+		}
+		return err
+	}
+	_ = cfg
+	b := eng.Base()
+	fmt.Fprintf(stdout, "ok: %s: %d entries in %d files, %d synonym groups, %d topics\n",
+		src, len(b.Entries), len(b.Files), len(b.Synonyms), len(b.Topics()))
+	return nil
+}
+
+type evalFlags struct {
+	common
+	queries string
+}
+
+func (e *evalFlags) parse(name string, args []string, stderr io.Writer, extra func(*flag.FlagSet)) error {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	e.register(fs)
+	fs.StringVar(&e.queries, "queries", "", "labelled questions, one JSON object a line (required)")
+	if extra != nil {
+		extra(fs)
+	}
+	rest, err := parse(fs, args, stderr)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		fmt.Fprintf(stderr, "clinicbot %s: unexpected argument %q\n", name, rest[0])
+		return errUsage
+	}
+	if e.queries == "" {
+		fmt.Fprintf(stderr, "clinicbot %s: --queries FILE is required\n", name)
+		return errUsage
+	}
+	return nil
+}
+
+func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var f evalFlags
+	var misses bool
+	var minAnswer, minOOS float64
+	err := f.parse("eval", args, stderr, func(fs *flag.FlagSet) {
+		fs.BoolVar(&misses, "misses", false, "list every wrong reply")
+		fs.Float64Var(&minAnswer, "min-top1", 0, "fail (exit 1) when in-scope top-1 is below this")
+		fs.Float64Var(&minOOS, "min-oos", 0, "fail (exit 1) when out-of-scope recall is below this")
+	})
+	if err != nil {
+		return err
+	}
+	qs, err := eval.ReadFile(f.queries)
+	if err != nil {
+		return err
+	}
+	_, src, eng, err := f.setup()
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	rep := eval.Run(ctx, eng, qs)
+	s := eng.Settings()
+	fmt.Fprintf(stdout, "knowledge            %s (%d entries)\n", src, len(eng.Base().Entries))
+	fmt.Fprintf(stdout, "thresholds           answer %.3f, choices %.3f, margin %.3f\n", s.Answer, s.Choices, s.Margin)
+	rep.Print(stdout, misses)
+	fmt.Fprintf(stdout, "time                 %s (%.0f µs a question)\n", time.Since(start).Round(time.Millisecond),
+		float64(time.Since(start).Microseconds())/float64(max(1, len(qs))))
+	var fails []string
+	if rep.InScope > 0 && rep.Top1 < minAnswer {
+		fails = append(fails, fmt.Sprintf("in-scope top-1 %.3f is below %.3f", rep.Top1, minAnswer))
+	}
+	if rep.OutOfScope > 0 && rep.OOSRecall < minOOS {
+		fails = append(fails, fmt.Sprintf("out-of-scope recall %.3f is below %.3f", rep.OOSRecall, minOOS))
+	}
+	if len(fails) > 0 {
+		for _, m := range fails {
+			fmt.Fprintln(stderr, "FAIL: "+m)
+		}
+		return errReported
+	}
+	return nil
+}
+
+func runTune(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var f evalFlags
+	var out string
+	err := f.parse("tune", args, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&out, "out", "", "where to write the settings (default: settings.yaml in the knowledge folder)")
+	})
+	if err != nil {
+		return err
+	}
+	qs, err := eval.ReadFile(f.queries)
+	if err != nil {
+		return err
+	}
+	_, src, eng, err := f.setup()
+	if err != nil {
+		return err
+	}
+	if out == "" {
+		if src.dir == "" {
+			fmt.Fprintln(stderr, "clinicbot tune: give --out FILE (the embedded knowledge cannot be written)")
+			return errUsage
+		}
+		out = src.dir + string(os.PathSeparator) + "settings.yaml"
+	}
+	before := eval.Run(ctx, eng, qs)
+	s := eval.Tune(ctx, eng, qs)
+	after := eval.Run(ctx, eng.WithSettings(s), qs)
+	comment := fmt.Sprintf("Thresholds chosen by `clinicbot tune` from %s (%d questions) on %s.\nOverall accuracy %.3f before, %.3f after.",
+		f.queries, len(qs), time.Now().Format(time.DateOnly), before.Overall, after.Overall)
+	if err := s.Write(out, comment); err != nil {
+		return err
+	}
+	old := eng.Settings()
+	fmt.Fprintf(stdout, "before: answer %.3f, choices %.3f, margin %.3f\n", old.Answer, old.Choices, old.Margin)
+	before.Print(stdout, false)
+	fmt.Fprintf(stdout, "\nafter:  answer %.3f, choices %.3f, margin %.3f (written to %s)\n", s.Answer, s.Choices, s.Margin, out)
+	after.Print(stdout, false)
+	return nil
+}

@@ -1,0 +1,143 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/clinicbot/clinicbot/answer"
+	"github.com/clinicbot/clinicbot/bot"
+	"github.com/clinicbot/clinicbot/config"
+	"github.com/clinicbot/clinicbot/unanswered"
+)
+
+func runDefault(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer) error {
+	if os.Getenv("TELEGRAM_BOT_TOKEN") != "" {
+		return runServe(ctx, nil, stderr)
+	}
+	var c common
+	cfg, src, eng, err := c.setup()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "TELEGRAM_BOT_TOKEN is not set, so this is the terminal chat.")
+	fmt.Fprintln(stdout, "To serve Telegram: get a token from @BotFather, then run: TELEGRAM_BOT_TOKEN=... clinicbot serve")
+	fmt.Fprintln(stdout)
+	return chat(ctx, eng, cfg.Clinic.Name, src.String(), stdin, stdout)
+}
+
+func runServe(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	var c common
+	c.register(fs)
+	if _, err := parse(fs, args, stderr); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	cfg, src, eng, err := c.setup()
+	if err != nil {
+		return err
+	}
+	if err := cfg.ValidateServe(); err != nil {
+		return err
+	}
+	if cfg.Clinic.BookingURL == "" {
+		log.Warn("clinic.booking_url is not set: replies will carry no booking button")
+	}
+	live := answer.NewLive(eng)
+	log.Info("knowledge loaded", "from", src.String(), "entries", len(eng.Base().Entries))
+
+	var onUnanswered func(string)
+	if u := cfg.Privacy.Unanswered; u.Enabled {
+		ul, err := unanswered.Open(u.Path, time.Duration(u.RetentionDays)*24*time.Hour)
+		if err != nil {
+			return err
+		}
+		defer ul.Close()
+		go ul.PurgeEvery(ctx, time.Hour, log)
+		onUnanswered = func(q string) {
+			if err := ul.Record(q); err != nil {
+				log.Error("unanswered log", "err", err)
+			}
+		}
+		log.Info("unanswered-questions log on", "path", u.Path, "retention_days", u.RetentionDays)
+	}
+
+	if src.dir != "" && cfg.Reload > 0 {
+		go watch(ctx, src, cfg, live, cfg.Reload, log)
+	}
+	b, err := bot.New(live, bot.Options{
+		Telegram:            cfg.Telegram,
+		Clinic:              cfg.Clinic,
+		Emergency:           cfg.Emergency,
+		Logger:              log,
+		LogText:             cfg.Privacy.LogMessageText,
+		OnUnanswered:        onUnanswered,
+		UnansweredRetention: time.Duration(cfg.Privacy.Unanswered.RetentionDays) * 24 * time.Hour,
+		ShutdownGrace:       10 * time.Second,
+	})
+	if err != nil {
+		return err
+	}
+	log.Info("serving Telegram", "mode", cfg.Telegram.Mode)
+	if err := b.Run(ctx); err != nil {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// watch rebuilds the engine when the knowledge folder changes. A folder
+// with errors is reported, file and line, and the last good knowledge keeps
+// serving. It polls, rather than using file events, because editors save by
+// renaming and network or container mounts often send no events at all.
+func watch(ctx context.Context, src source, cfg config.Config, live *answer.Live, every time.Duration, log *slog.Logger) {
+	last, _ := fingerprint(src)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		fp, err := fingerprint(src)
+		if err != nil || fp == last {
+			continue
+		}
+		last = fp
+		eng, err := buildEngine(src, cfg)
+		if err != nil {
+			log.Error("knowledge not reloaded; the last good knowledge keeps serving", "err", err.Error())
+			continue
+		}
+		live.Swap(eng)
+		log.Info("knowledge reloaded", "entries", len(eng.Base().Entries))
+	}
+}
+
+// fingerprint summarises the names, sizes and times of the files a source reads.
+func fingerprint(src source) (string, error) {
+	entries, err := os.ReadDir(src.dir)
+	if err != nil {
+		return "", err
+	}
+	fp := ""
+	for _, e := range entries {
+		info, err := e.Info()
+		if err != nil {
+			continue
+		}
+		fp += fmt.Sprintf("%s:%d:%d;", e.Name(), info.Size(), info.ModTime().UnixNano())
+	}
+	if src.settings != "" {
+		if info, err := os.Stat(src.settings); err == nil {
+			fp += fmt.Sprintf("settings:%d:%d", info.Size(), info.ModTime().UnixNano())
+		}
+	}
+	return fp, nil
+}

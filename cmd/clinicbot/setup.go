@@ -1,0 +1,41 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+
+	"github.com/clinicbot/clinicbot/answer"
+	"github.com/clinicbot/clinicbot/config"
+)
+
+// loadConfig reads --config, or config.yaml in the current folder if it
+// exists, or the defaults.
+func loadConfig(path string) (config.Config, error) {
+	if path == "" {
+		if _, err := os.Stat("config.yaml"); err == nil {
+			path = "config.yaml"
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return config.Config{}, fmt.Errorf("config.yaml: %w", err)
+		}
+	}
+	return config.Load(path)
+}
+
+// setup loads the configuration and builds the engine the flags ask for.
+func (c common) setup() (config.Config, source, *answer.Engine, error) {
+	cfg, err := loadConfig(c.config)
+	if err != nil {
+		return cfg, source{}, nil, err
+	}
+	src := source{dir: cfg.Knowledge, settings: cfg.Settings}
+	if c.knowledge != "" {
+		src.dir = c.knowledge
+	}
+	if c.settings != "" {
+		src.settings = c.settings
+	}
+	eng, err := buildEngine(src, cfg)
+	return cfg, src, eng, err
+}
