@@ -19,6 +19,7 @@ var lexiconData []byte
 // lexicon relates English words to other words a patient might use for the
 // same thing.
 type lexicon struct {
+	words     map[string]bool     // every word the lexicon lists
 	derived   map[string][]string // die -> death; infection -> infect
 	synonyms  map[string][]string // cure -> remedy, heal
 	irregular map[string]string   // died -> die; children -> child
@@ -26,7 +27,7 @@ type lexicon struct {
 
 // english is loaded once, on first use.
 var english = sync.OnceValue(func() *lexicon {
-	l := &lexicon{derived: map[string][]string{}, synonyms: map[string][]string{}, irregular: map[string]string{}}
+	l := &lexicon{words: map[string]bool{}, derived: map[string][]string{}, synonyms: map[string][]string{}, irregular: map[string]string{}}
 	zr, err := gzip.NewReader(bytes.NewReader(lexiconData))
 	if err != nil {
 		return l // the embedded file is part of the build; an empty lexicon only loses recall
@@ -44,6 +45,7 @@ var english = sync.OnceValue(func() *lexicon {
 		if len(f) != 3 {
 			continue
 		}
+		l.words[f[0]] = true
 		if f[1] != "" {
 			l.derived[f[0]] = strings.Fields(f[1])
 		}
@@ -54,11 +56,7 @@ var english = sync.OnceValue(func() *lexicon {
 	return l
 })
 
-func (l *lexicon) known(w string) bool {
-	_, d := l.derived[w]
-	_, s := l.synonyms[w]
-	return d || s
-}
+func (l *lexicon) known(w string) bool { return l.words[w] }
 
 // morphy suffix rules, after WordNet's: inflected ending -> base ending.
 var morphyRules = [][2]string{

@@ -100,7 +100,7 @@ func (ix *Index) Search(ctx context.Context, question string, n int) ([]Hit, err
 		m := ix.match(units, total, &ix.entries[i])
 		hit := Hit{Entry: &ix.base.Entries[i], bm25: h.Score}
 		hit.rank = h.Score/top + m.f1 + 0.5*m.precision + 0.5*m.ownWords
-		hit.Confidence = min(1, h.Score/ix.bm25Scale) * (knownW / total) * math.Sqrt(m.coverage)
+		hit.Confidence = min(1, h.Score/ix.bm25Scale) * math.Pow(knownW/total, 2) * math.Sqrt(m.coverage)
 		hits = append(hits, hit)
 	}
 	sort.SliceStable(hits, func(i, j int) bool { return hits[i].rank > hits[j].rank })

@@ -11,8 +11,9 @@
 //
 //	go run ./tools/genlexicon -wordnet /usr/share/wordnet | gzip -9 > index/lexicon_en.tsv.gz
 //
-// Output lines: "word<TAB>derived forms<TAB>synonyms" (space-separated), and
-// "=inflected<TAB>base" for irregular forms.
+// Output lines: "word<TAB>derived forms<TAB>synonyms" (space-separated;
+// both may be empty: every single-word lemma is listed, so the index knows a
+// real word from a typo), and "=inflected<TAB>base" for irregular forms.
 package main
 
 import (
@@ -55,6 +56,7 @@ func run(dir string, nSenses int) error {
 			return err
 		}
 	}
+	lemmas := map[string]bool{} // every single-word lemma: a real English word
 	derivs := map[string]map[string]bool{}
 	syns := map[string]map[string]bool{}
 	add := func(m map[string]map[string]bool, w, v string) {
@@ -83,6 +85,7 @@ func run(dir string, nSenses int) error {
 			if !plainWord(lemma) {
 				continue
 			}
+			lemmas[lemma] = true
 			nSyn, _ := strconv.Atoi(fs[2])
 			offs := fs[len(fs)-nSyn:]
 			tagged, _ := strconv.Atoi(fs[len(fs)-nSyn-1])
@@ -120,15 +123,8 @@ func run(dir string, nSenses int) error {
 	}
 	out := bufio.NewWriter(os.Stdout)
 	defer out.Flush()
-	words := map[string]bool{}
-	for w := range derivs {
-		words[w] = true
-	}
-	for w := range syns {
-		words[w] = true
-	}
-	sorted := make([]string, 0, len(words))
-	for w := range words {
+	sorted := make([]string, 0, len(lemmas))
+	for w := range lemmas {
 		sorted = append(sorted, w)
 	}
 	sort.Strings(sorted)
