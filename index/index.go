@@ -49,24 +49,23 @@ type Index struct {
 	bleve bleve.Index
 	an    analyzer
 
-	entries []entryTerms    // per entry, in base order
-	df      map[string]int  // stem -> number of question variants containing it
-	nVar    int             // number of question variants
-	known   map[string]bool // every stem anywhere in the knowledge base
-	gramDF  map[string]int  // letter piece -> number of entries whose questions have it
-	vocab   vocabulary      // plain words, for typo correction
-	syn     []synonymGroup  // synonym groups, analysed
+	entries []entryTerms   // per entry, in base order
+	terms   *terms         // every stem anywhere in the knowledge base
+	gramDF  map[string]int // letter piece -> number of entries whose questions have it
+	vocab   vocabulary     // plain words, for typo correction
+	syn     []synonymGroup // synonym groups, analysed
 	// bm25Scale is the typical BM25 score of an entry for its own
 	// question, so that BM25 reads on the same scale in any index.
 	bm25Scale float64
 }
 
-// entryTerms is an entry's analysed text, kept for confidence scoring.
+// entryTerms is an entry's analysed text, kept for re-ranking and confidence.
 type entryTerms struct {
-	variants []map[string]bool // stems of the question and of each alternate
-	all      map[string]bool   // stems of all its questions together
-	extra    map[string]bool   // stems of keywords and topic
-	answer   map[string]bool   // stems of the answer
+	variants []termSet // the question and each alternate
+	variantW []float64 // each variant's total weight
+	all      termSet   // all its questions together
+	extra    termSet   // keywords and topic
+	answer   termSet   // the answer
 }
 
 // Build indexes every entry of base.
@@ -95,35 +94,39 @@ func Build(base *knowledge.Base) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create index: %w", err)
 	}
-	ix := &Index{base: base, bleve: bi, an: newAnalyzer(m), df: map[string]int{}, known: map[string]bool{}, gramDF: map[string]int{}, vocab: newVocabulary()}
+	ix := &Index{base: base, bleve: bi, an: newAnalyzer(m), terms: newTerms(), gramDF: map[string]int{}, vocab: newVocabulary()}
+	nVariants := 0
 	batch := bi.NewBatch()
 	for i := range base.Entries {
 		e := &base.Entries[i]
-		et := entryTerms{all: map[string]bool{}, extra: map[string]bool{}, answer: map[string]bool{}}
+		var et entryTerms
+		ids := func(text string) []int32 {
+			toks := ix.an.tokens(text)
+			ix.vocab.add(toks)
+			out := make([]int32, len(toks))
+			for j, t := range toks {
+				out[j] = ix.terms.add(t.stem)
+			}
+			return out
+		}
+		var all []int32
 		for _, q := range e.Questions() {
-			toks := ix.an.tokens(q)
-			ix.vocab.add(toks)
-			v := set(stems(toks))
+			v := newTermSet(ids(q))
 			et.variants = append(et.variants, v)
-			for s := range v {
-				ix.df[s]++
-				et.all[s] = true
+			for _, t := range v {
+				ix.terms.df[t]++
 			}
-			ix.nVar++
+			all = append(all, v...)
+			nVariants++
 		}
+		et.all = newTermSet(all)
 		extra := append([]string{e.Topic}, e.Keywords...)
+		var extraIDs []int32
 		for _, k := range extra {
-			toks := ix.an.tokens(k)
-			ix.vocab.add(toks)
-			for _, t := range toks {
-				et.extra[t.stem] = true
-			}
+			extraIDs = append(extraIDs, ids(k)...)
 		}
-		atoks := ix.an.tokens(e.Answer)
-		ix.vocab.add(atoks)
-		for _, t := range atoks {
-			et.answer[t.stem] = true
-		}
+		et.extra = newTermSet(extraIDs)
+		et.answer = newTermSet(ids(e.Answer))
 		grams := map[string]bool{}
 		for _, q := range e.Questions() {
 			for _, g := range ix.an.grams(q) {
@@ -132,11 +135,6 @@ func Build(base *knowledge.Base) (*Index, error) {
 		}
 		for g := range grams {
 			ix.gramDF[g]++
-		}
-		for _, m := range []map[string]bool{et.all, et.extra, et.answer} {
-			for s := range m {
-				ix.known[s] = true
-			}
 		}
 		ix.entries = append(ix.entries, et)
 		err := batch.Index(strconv.Itoa(i), map[string]any{
@@ -155,6 +153,17 @@ func Build(base *knowledge.Base) (*Index, error) {
 		return nil, fmt.Errorf("index: %w", err)
 	}
 	ix.vocab.finish()
+	ix.terms.finish(nVariants)
+	for i := range ix.entries {
+		et := &ix.entries[i]
+		for _, v := range et.variants {
+			w := 0.0
+			for _, t := range v {
+				w += ix.terms.idf[t]
+			}
+			et.variantW = append(et.variantW, w)
+		}
+	}
 	ix.syn = ix.analyseSynonyms(base.Synonyms)
 	ix.bm25Scale = ix.selfScore()
 	return ix, nil
@@ -199,12 +208,4 @@ func (ix *Index) selfScore() float64 {
 	}
 	sort.Float64s(scores)
 	return scores[len(scores)/2]
-}
-
-func set(ss []string) map[string]bool {
-	m := make(map[string]bool, len(ss))
-	for _, s := range ss {
-		m[s] = true
-	}
-	return m
 }

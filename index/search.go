@@ -52,7 +52,20 @@ type unit struct {
 // form is one way a unit can be said, and how much finding it counts.
 type form struct {
 	stems  []string // stem sequence; all present means the unit is covered
+	ids    []int32  // the stems' term numbers; nil when one is not in the knowledge
 	credit float64
+}
+
+// newForm numbers a form's stems.
+func (ix *Index) newForm(stems []string, credit float64) form {
+	f := form{stems: stems, credit: credit, ids: make([]int32, len(stems))}
+	for i, s := range stems {
+		if f.ids[i] = ix.terms.lookup(s); f.ids[i] < 0 {
+			f.ids = nil
+			break
+		}
+	}
+	return f
 }
 
 // Search returns up to n entries for question, best first, or none for a
@@ -123,7 +136,7 @@ func (ix *Index) request(question string, units []unit, size int) *bleve.SearchR
 				continue
 			}
 			seen[key] = true
-			should = append(should, fieldQueries(f.stems, f.credit)...)
+			should = append(should, ix.fieldQueries(f)...)
 		}
 	}
 	var grams []query.Query
@@ -147,21 +160,24 @@ func (ix *Index) request(question string, units []unit, size int) *bleve.SearchR
 }
 
 // fieldQueries matches one word or phrase in each word field, with the
-// field's weight times the form's credit.
-func fieldQueries(stems []string, credit float64) []query.Query {
+// field's weight times the form's credit. Every field is asked even for
+// words it lacks: Bleve scales a disjunction by the share of clauses that
+// match, and that share is part of how a question with unknown words shows
+// it is out of scope.
+func (ix *Index) fieldQueries(f form) []query.Query {
 	var out []query.Query
-	for _, f := range []struct {
+	for _, fl := range []struct {
 		name  string
 		boost float64
 	}{{fieldQuestions, boostQuestions}, {fieldKeywords, boostKeywords}, {fieldAnswer, boostAnswer}} {
-		if len(stems) == 1 {
-			tq := query.NewTermQuery(stems[0])
-			tq.SetField(f.name)
-			tq.SetBoost(f.boost * credit)
+		if len(f.stems) == 1 {
+			tq := query.NewTermQuery(f.stems[0])
+			tq.SetField(fl.name)
+			tq.SetBoost(fl.boost * f.credit)
 			out = append(out, tq)
 		} else {
-			pq := query.NewPhraseQuery(stems, f.name)
-			pq.SetBoost(f.boost * credit)
+			pq := query.NewPhraseQuery(f.stems, fl.name)
+			pq.SetBoost(fl.boost * f.credit)
 			out = append(out, pq)
 		}
 	}
@@ -200,9 +216,10 @@ func (ix *Index) units(question string) []unit {
 			}
 			u := unit{}
 			for _, member := range g {
-				u.forms = append(u.forms, form{stems: member, credit: 1})
+				f := ix.newForm(member, 1)
+				u.forms = append(u.forms, f)
 				for _, s := range member {
-					u.weight = max(u.weight, ix.idf(s)) // the group weighs as its rarest member
+					u.weight = max(u.weight, ix.terms.weight(ix.terms.lookup(s))) // the group weighs as its rarest member
 				}
 			}
 			units = append(units, u)
@@ -215,14 +232,14 @@ func (ix *Index) units(question string) []unit {
 			continue
 		}
 		seen[s] = true
-		u := unit{forms: []form{{stems: []string{s}, credit: 1}}, weight: ix.idf(s)}
+		u := unit{forms: []form{ix.newForm([]string{s}, 1)}, weight: ix.terms.weight(ix.terms.lookup(s))}
 		u.forms = append(u.forms, ix.related(toks[i].plain, s)...)
 		units = append(units, u)
 	}
 	for i := range units {
 		for _, f := range units[i].forms {
-			for _, s := range f.stems {
-				if ix.df[s] > 0 {
+			for _, id := range f.ids {
+				if ix.terms.df[id] > 0 {
 					units[i].known = true
 				}
 			}
@@ -239,9 +256,9 @@ func (ix *Index) related(plain, stem string) []form {
 	var out []form
 	add := func(w string, credit float64) {
 		for _, t := range ix.an.tokens(w) {
-			if !seen[t.stem] && ix.known[t.stem] {
+			if !seen[t.stem] && ix.terms.lookup(t.stem) >= 0 {
 				seen[t.stem] = true
-				out = append(out, form{stems: []string{t.stem}, credit: credit})
+				out = append(out, ix.newForm([]string{t.stem}, credit))
 			}
 		}
 	}
@@ -257,14 +274,6 @@ func (ix *Index) related(plain, stem string) []form {
 	return out
 }
 
-// idf is the BM25 inverse document frequency of a stem over question
-// variants; a stem no question uses weighs most.
-func (ix *Index) idf(stem string) float64 {
-	df := float64(ix.df[stem])
-	n := float64(ix.nVar)
-	return math.Log(1 + (n-df+0.5)/(df+0.5))
-}
-
 // matchStats describes how one entry matches a question's units.
 type matchStats struct {
 	f1        float64 // best harmonic mean of recall and precision over the entry's questions
@@ -275,27 +284,34 @@ type matchStats struct {
 
 func (ix *Index) match(units []unit, total float64, e *entryTerms) matchStats {
 	var m matchStats
-	credit := func(u unit, terms map[string]bool, used map[string]bool) float64 {
-		return max(coveredBy(u, terms, used), creditKeywords*coveredBy(u, e.extra, nil), creditAnswer*coveredBy(u, e.answer, nil))
+	var used []int32
+	// What the keywords and answer give each unit is the same for every
+	// question of the entry.
+	elsewhere := make([]float64, len(units))
+	for i, u := range units {
+		elsewhere[i] = max(creditKeywords*coveredBy(u, e.extra, nil), creditAnswer*coveredBy(u, e.answer, nil))
 	}
-	for _, v := range e.variants {
-		used := map[string]bool{}
+	for vi, v := range e.variants {
+		used = used[:0]
 		got, own := 0.0, 0.0
-		for _, u := range units {
-			got += credit(u, v, used) * u.weight
-			own += coveredBy(u, v, nil) * u.weight
+		for i, u := range units {
+			mark := len(used)
+			c := coveredBy(u, v, &used)
+			own += c * u.weight
+			if elsewhere[i] > c {
+				c = elsewhere[i]
+				used = used[:mark] // the credit comes from elsewhere, not this question's words
+			}
+			got += c * u.weight
 		}
 		recall := got / total
-		vw, vgot := 0.0, 0.0
-		for s := range v {
-			w := ix.idf(s)
-			vw += w
-			if used[s] {
-				vgot += w
-			}
+		slices.Sort(used)
+		vgot := 0.0
+		for _, t := range slices.Compact(used) {
+			vgot += ix.terms.idf[t]
 		}
 		precision := 0.0
-		if vw > 0 {
+		if vw := e.variantW[vi]; vw > 0 {
 			precision = vgot / vw
 		}
 		if recall+precision > 0 {
@@ -305,37 +321,35 @@ func (ix *Index) match(units []unit, total float64, e *entryTerms) matchStats {
 		m.ownWords = max(m.ownWords, own/total)
 	}
 	got := 0.0
-	for _, u := range units {
-		got += credit(u, e.all, nil) * u.weight
+	for i, u := range units {
+		got += max(coveredBy(u, e.all, nil), elsewhere[i]) * u.weight
 	}
 	m.coverage = got / total
 	return m
 }
 
 // coveredBy returns the credit of the best form of u wholly present in
-// terms (0 if none), recording its stems in used when used is not nil.
-func coveredBy(u unit, terms map[string]bool, used map[string]bool) float64 {
+// the set (0 if none), appending its terms to used when used is not nil.
+func coveredBy(u unit, in termSet, used *[]int32) float64 {
 	best := 0.0
-	var bestForm []string
+	var bestForm []int32
 	for _, f := range u.forms {
-		if f.credit <= best {
+		if f.credit <= best || f.ids == nil {
 			continue
 		}
 		ok := true
-		for _, s := range f.stems {
-			if !terms[s] {
+		for _, id := range f.ids {
+			if !in.has(id) {
 				ok = false
 				break
 			}
 		}
 		if ok {
-			best, bestForm = f.credit, f.stems
+			best, bestForm = f.credit, f.ids
 		}
 	}
-	for _, s := range bestForm {
-		if used != nil {
-			used[s] = true
-		}
+	if used != nil {
+		*used = append(*used, bestForm...)
 	}
 	return best
 }
