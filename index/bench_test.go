@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -115,13 +116,29 @@ func benchSearch(b *testing.B, ix *Index, questions []string) {
 	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
 }
 
+// clinicQuestions are the clinic's own test questions: what patients ask.
+func clinicQuestions(tb testing.TB) []string {
+	data, err := os.ReadFile("../tests/clinic/questions.jsonl")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var qs []string
+	for _, line := range strings.Split(string(data), "\n") {
+		var q struct{ Query string }
+		if json.Unmarshal([]byte(line), &q) == nil && q.Query != "" {
+			qs = append(qs, q.Query)
+		}
+	}
+	return qs
+}
+
 func BenchmarkSearchClinic(b *testing.B) {
 	ix, err := Build(clinicBase(b))
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer ix.Close()
-	benchSearch(b, ix, benchQuestions)
+	benchSearch(b, ix, clinicQuestions(b))
 }
 
 func BenchmarkSearch10k(b *testing.B) {

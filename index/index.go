@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -49,11 +50,14 @@ type Index struct {
 	bleve bleve.Index
 	an    analyzer
 
-	entries []entryTerms   // per entry, in base order
-	terms   *terms         // every stem anywhere in the knowledge base
-	gramDF  map[string]int // letter piece -> number of entries whose questions have it
-	vocab   vocabulary     // plain words, for typo correction
-	syn     []synonymGroup // synonym groups, analysed
+	entries   []entryTerms   // per entry, in base order
+	terms     *terms         // every stem anywhere in the knowledge base
+	nVariants int            // number of questions and alternates
+	gramDF    map[string]int // letter piece -> number of entries whose questions have it
+	vocab     vocabulary     // plain words, for typo correction
+	syn       []synonymGroup // synonym groups, analysed
+	// relatedCache maps a question word to its lexicon forms (see related).
+	relatedCache sync.Map
 	// bm25Scale is the typical BM25 score of an entry for its own
 	// question, so that BM25 reads on the same scale in any index.
 	bm25Scale float64
@@ -153,6 +157,7 @@ func Build(base *knowledge.Base) (*Index, error) {
 		return nil, fmt.Errorf("index: %w", err)
 	}
 	ix.vocab.finish()
+	ix.nVariants = nVariants
 	ix.terms.finish(nVariants)
 	for i := range ix.entries {
 		et := &ix.entries[i]

@@ -29,6 +29,13 @@ type Hit struct {
 // of entries are not searched.
 var gramShare = 0.2
 
+// gramMaxDF and gramMax bound the letter-piece search in a large knowledge
+// base: no piece found in more entries, and no more pieces than this.
+const (
+	gramMaxDF = 300
+	gramMax   = 48
+)
+
 // maxCandidates is how many BM25 hits are re-ranked.
 const maxCandidates = 30
 
@@ -130,9 +137,11 @@ func (ix *Index) request(question string, units []unit, size int) *bleve.SearchR
 	var should []query.Query
 	seen := map[string]bool{}
 	for _, u := range units {
-		for _, f := range u.forms {
+		for j, f := range u.forms {
 			key := strings.Join(f.stems, " ")
-			if seen[key] {
+			// A synonym the knowledge never uses cannot match; the patient's
+			// own words are always asked for (see fieldQueries).
+			if seen[key] || ix.tooCommon(f) || (j > 0 && f.ids == nil) {
 				continue
 			}
 			seen[key] = true
@@ -140,13 +149,20 @@ func (ix *Index) request(question string, units []unit, size int) *bleve.SearchR
 		}
 	}
 	var grams []query.Query
-	limit := max(3, int(gramShare*float64(len(ix.entries))))
+	// Pieces found in many entries ("wha", "hat") say little and cost the
+	// most to search: keep the rarest.
+	limit := min(gramMaxDF, max(3, int(gramShare*float64(len(ix.entries)))))
+	var picked []string
 	for _, g := range ix.an.grams(question) {
-		// Pieces found in most entries ("wha", "hat") say little and cost
-		// the most to search.
-		if df := ix.gramDF[g]; df == 0 || df > limit {
-			continue
+		if df := ix.gramDF[g]; df > 0 && df <= limit {
+			picked = append(picked, g)
 		}
+	}
+	if len(picked) > gramMax {
+		sort.SliceStable(picked, func(i, j int) bool { return ix.gramDF[picked[i]] < ix.gramDF[picked[j]] })
+		picked = picked[:gramMax]
+	}
+	for _, g := range picked {
 		tq := query.NewTermQuery(g)
 		tq.SetField(fieldGrams)
 		tq.SetBoost(boostGrams) // each child: a disjunction's own boost is ignored
@@ -157,6 +173,23 @@ func (ix *Index) request(question string, units []unit, size int) *bleve.SearchR
 		should = append(should, query.NewDisjunctionQuery(grams))
 	}
 	return bleve.NewSearchRequestOptions(query.NewDisjunctionQuery(should), size, 0, false)
+}
+
+// Common words: in a large knowledge base, a word found in more than
+// commonShare of the questions (and in at least commonMin of them) says
+// almost nothing to BM25 yet costs the most to search, so it is left out
+// of the Bleve query. Re-ranking and confidence still count it.
+const (
+	commonShare = 0.05
+	commonMin   = 500
+)
+
+func (ix *Index) tooCommon(f form) bool {
+	if len(f.ids) != 1 {
+		return false
+	}
+	df := int(ix.terms.df[f.ids[0]])
+	return df >= commonMin && float64(df) > commonShare*float64(ix.nVariants)
 }
 
 // fieldQueries matches one word or phrase in each word field, with the
@@ -252,6 +285,14 @@ func (ix *Index) units(question string) []unit {
 // word, among the stems this index knows.
 func (ix *Index) related(plain, stem string) []form {
 	lex := english()
+	bases := lex.bases(plain)
+	if len(bases) == 0 {
+		return nil
+	}
+	// Cached per index: the lexicon is finite, so the cache is bounded.
+	if f, ok := ix.relatedCache.Load(plain); ok {
+		return f.([]form)
+	}
 	seen := map[string]bool{stem: true}
 	var out []form
 	add := func(w string, credit float64) {
@@ -262,7 +303,7 @@ func (ix *Index) related(plain, stem string) []form {
 			}
 		}
 	}
-	for _, b := range lex.bases(plain) {
+	for _, b := range bases {
 		add(b, 1)
 		for _, d := range lex.derived[b] {
 			add(d, creditDerived)
@@ -271,6 +312,7 @@ func (ix *Index) related(plain, stem string) []form {
 			add(s, creditSynonym)
 		}
 	}
+	ix.relatedCache.Store(plain, out)
 	return out
 }
 

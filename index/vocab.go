@@ -5,11 +5,18 @@ import "sort"
 // vocabulary is the set of plain words an index knows, for typo correction.
 type vocabulary struct {
 	freq  map[string]int
-	byLen map[int][]string // words by rune length, most frequent first
+	byLen map[bucket][]string // words by first letter and length, most frequent first
+}
+
+// bucket groups words that could be one typo apart cheaply: people rarely
+// get a word's first letter wrong.
+type bucket struct {
+	first rune
+	n     int
 }
 
 func newVocabulary() vocabulary {
-	return vocabulary{freq: map[string]int{}, byLen: map[int][]string{}}
+	return vocabulary{freq: map[string]int{}, byLen: map[bucket][]string{}}
 }
 
 func (v *vocabulary) add(toks []token) {
@@ -20,8 +27,9 @@ func (v *vocabulary) add(toks []token) {
 
 func (v *vocabulary) finish() {
 	for w := range v.freq {
-		n := len([]rune(w))
-		v.byLen[n] = append(v.byLen[n], w)
+		r := []rune(w)
+		b := bucket{r[0], len(r)}
+		v.byLen[b] = append(v.byLen[b], w)
 	}
 	for _, ws := range v.byLen {
 		sort.Slice(ws, func(i, j int) bool {
@@ -48,8 +56,9 @@ func maxEdits(n int) int {
 	}
 }
 
-// correct returns the known word closest to w, preferring fewer edits and
-// then more frequent words, or "" when w is known or nothing is close.
+// correct returns the known word closest to w that starts with the same
+// letter, preferring fewer edits and then more frequent words, or "" when w
+// is known or nothing is close.
 func (v *vocabulary) correct(w string) string {
 	if v.has(w) {
 		return ""
@@ -61,7 +70,7 @@ func (v *vocabulary) correct(w string) string {
 	}
 	best, bestD := "", k+1
 	for n := len(r) - k; n <= len(r)+k; n++ {
-		for _, cand := range v.byLen[n] {
+		for _, cand := range v.byLen[bucket{r[0], n}] {
 			if maxEdits(n) == 0 {
 				break
 			}
