@@ -225,17 +225,16 @@ func (e *Engine) urgentText(a safety.Alert) string {
 }
 
 func (e *Engine) smalltalkText(k smalltalkKind) string {
-	name := e.texts.ClinicName
-	if name == "" {
-		name = "the clinic"
-	}
 	switch k {
 	case thanks:
 		return "You're very welcome. If anything else comes to mind, just ask."
 	case goodbye:
 		return "Take care, and goodbye. I'm here whenever you have another question."
 	default:
-		return fmt.Sprintf("Hello! I can answer questions about %s and its treatments. What would you like to know?", name)
+		if e.texts.ClinicName == "" {
+			return "Hello! I can answer questions about the clinic and its treatments. What would you like to know?"
+		}
+		return fmt.Sprintf("Hello! I'm the %s assistant. I can answer questions about the clinic and its treatments. What would you like to know?", e.texts.ClinicName)
 	}
 }
 

@@ -27,7 +27,7 @@ type Settings struct {
 // DefaultSettings work before any tuning; confidence is measured the same
 // way for every knowledge base, so they carry over reasonably.
 func DefaultSettings() Settings {
-	return Settings{Answer: 0.5, Choices: 0.35, Margin: 0.03}
+	return Settings{Answer: 0.3, Choices: 0.07, Margin: 0.03}
 }
 
 // Validate checks that the thresholds make sense together.
@@ -45,11 +45,16 @@ func (s Settings) Validate() error {
 
 // LoadSettings reads a settings file. Missing keys keep their defaults.
 func LoadSettings(path string) (Settings, error) {
-	s := DefaultSettings()
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return s, fmt.Errorf("settings: %w", err)
+		return DefaultSettings(), fmt.Errorf("settings: %w", err)
 	}
+	return ParseSettings(data, path)
+}
+
+// ParseSettings reads settings from data; name is used in errors.
+func ParseSettings(data []byte, path string) (Settings, error) {
+	s := DefaultSettings()
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&s); err != nil && !errors.Is(err, io.EOF) {

@@ -96,6 +96,7 @@ type Report struct {
 	Top1, MRR5, OOSRecall, Overall float64
 	SmalltalkAcc, UrgentRecall     float64
 	AnswerAccuracy                 float64 // in-scope questions given exactly the expected entry as an answer
+	InScopeRight                   float64 // in-scope questions whose top reply (answer or first choice) is the expected entry
 	Kinds                          map[answer.Kind]int
 }
 
@@ -106,7 +107,7 @@ type Report struct {
 // the fallback; small talk and urgent when the reply has that kind.
 func Run(ctx context.Context, e *answer.Engine, qs []Question) Report {
 	rep := Report{Kinds: map[answer.Kind]int{}}
-	var top1, rr, oos, right, small, urgent, exact float64
+	var top1, rr, oos, right, small, urgent, exact, inRight float64
 	for _, q := range qs {
 		r := Result{Question: q, Reply: e.Answer(ctx, q.Query)}
 		rep.Kinds[r.Reply.Kind]++
@@ -138,6 +139,9 @@ func Run(ctx context.Context, e *answer.Engine, qs []Question) Report {
 		default:
 			rep.InScope++
 			r.Right = TopEntry(r.Reply) == q.Expected
+			if r.Right {
+				inRight++
+			}
 			if r.Rank == 1 {
 				top1++
 			}
@@ -154,6 +158,7 @@ func Run(ctx context.Context, e *answer.Engine, qs []Question) Report {
 		rep.Results = append(rep.Results, r)
 	}
 	rep.Top1, rep.MRR5, rep.AnswerAccuracy = ratio(top1, rep.InScope), ratio(rr, rep.InScope), ratio(exact, rep.InScope)
+	rep.InScopeRight = ratio(inRight, rep.InScope)
 	rep.OOSRecall = ratio(oos, rep.OutOfScope)
 	rep.SmalltalkAcc = ratio(small, rep.Smalltalk)
 	rep.UrgentRecall = ratio(urgent, rep.Urgent)
@@ -193,7 +198,8 @@ func (rep Report) Print(w io.Writer, misses bool) {
 		len(rep.Results), rep.InScope, rep.OutOfScope, rep.Smalltalk, rep.Urgent)
 	fmt.Fprintf(w, "in-scope top-1       %s\n", f(rep.Top1))
 	fmt.Fprintf(w, "in-scope MRR@5       %s\n", f(rep.MRR5))
-	fmt.Fprintf(w, "in-scope answered    %s (kind answer with the expected entry)\n", f(rep.AnswerAccuracy))
+	fmt.Fprintf(w, "in-scope right       %s (the reply's top entry is the expected one)\n", f(rep.InScopeRight))
+	fmt.Fprintf(w, "in-scope answered    %s (a confident answer with the expected entry)\n", f(rep.AnswerAccuracy))
 	fmt.Fprintf(w, "out-of-scope recall  %s\n", f(rep.OOSRecall))
 	if rep.Smalltalk > 0 {
 		fmt.Fprintf(w, "smalltalk accuracy   %s\n", f(rep.SmalltalkAcc))

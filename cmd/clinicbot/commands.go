@@ -207,11 +207,14 @@ func (e *evalFlags) parse(name string, args []string, stderr io.Writer, extra fu
 func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var f evalFlags
 	var misses bool
-	var minAnswer, minOOS float64
+	var minTop1, minRight, minOOS, minOverall, minSmall float64
 	err := f.parse("eval", args, stderr, func(fs *flag.FlagSet) {
 		fs.BoolVar(&misses, "misses", false, "list every wrong reply")
-		fs.Float64Var(&minAnswer, "min-top1", 0, "fail (exit 1) when in-scope top-1 is below this")
+		fs.Float64Var(&minTop1, "min-top1", 0, "fail (exit 1) when in-scope top-1 is below this")
+		fs.Float64Var(&minRight, "min-answer", 0, "fail (exit 1) when the share of in-scope questions whose reply leads with the right entry is below this")
 		fs.Float64Var(&minOOS, "min-oos", 0, "fail (exit 1) when out-of-scope recall is below this")
+		fs.Float64Var(&minOverall, "min-overall", 0, "fail (exit 1) when overall accuracy is below this")
+		fs.Float64Var(&minSmall, "min-smalltalk", 0, "fail (exit 1) when small-talk accuracy is below this")
 	})
 	if err != nil {
 		return err
@@ -233,11 +236,20 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fmt.Fprintf(stdout, "time                 %s (%.0f µs a question)\n", time.Since(start).Round(time.Millisecond),
 		float64(time.Since(start).Microseconds())/float64(max(1, len(qs))))
 	var fails []string
-	if rep.InScope > 0 && rep.Top1 < minAnswer {
-		fails = append(fails, fmt.Sprintf("in-scope top-1 %.3f is below %.3f", rep.Top1, minAnswer))
-	}
-	if rep.OutOfScope > 0 && rep.OOSRecall < minOOS {
-		fails = append(fails, fmt.Sprintf("out-of-scope recall %.3f is below %.3f", rep.OOSRecall, minOOS))
+	for _, g := range []struct {
+		name     string
+		n        int
+		got, min float64
+	}{
+		{"in-scope top-1", rep.InScope, rep.Top1, minTop1},
+		{"in-scope right", rep.InScope, rep.InScopeRight, minRight},
+		{"out-of-scope recall", rep.OutOfScope, rep.OOSRecall, minOOS},
+		{"overall accuracy", len(qs), rep.Overall, minOverall},
+		{"smalltalk accuracy", rep.Smalltalk, rep.SmalltalkAcc, minSmall},
+	} {
+		if g.n > 0 && g.got < g.min {
+			fails = append(fails, fmt.Sprintf("%s %.3f is below %.3f", g.name, g.got, g.min))
+		}
 	}
 	if len(fails) > 0 {
 		for _, m := range fails {

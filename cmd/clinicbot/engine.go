@@ -27,7 +27,11 @@ func (s source) String() string {
 	return s.dir
 }
 
-const redFlagsFile = "red_flags.yaml"
+// Files in a knowledge folder that are not knowledge entries.
+const (
+	redFlagsFile = "red_flags.yaml"
+	settingsFile = "settings.yaml"
+)
 
 // buildEngine loads and validates everything an engine needs. Any problem is
 // an error and nothing is built, so a bad edit never replaces good knowledge.
@@ -49,7 +53,7 @@ func buildEngine(src source, cfg config.Config) (*answer.Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	settings, err := loadSettings(src)
+	settings, err := loadSettings(src, fsys)
 	if err != nil {
 		return nil, err
 	}
@@ -76,18 +80,24 @@ func loadSafety(dir string, fsys fs.FS) (*safety.Checker, error) {
 	return chk, err
 }
 
-func loadSettings(src source) (answer.Settings, error) {
-	path := src.settings
-	if path == "" && src.dir != "" {
-		p := filepath.Join(src.dir, "settings.yaml")
-		if _, err := os.Stat(p); err == nil {
-			path = p
-		}
+// loadSettings reads the thresholds file named by the source, else the
+// knowledge folder's settings.yaml, else uses the defaults.
+func loadSettings(src source, fsys fs.FS) (answer.Settings, error) {
+	if src.settings != "" {
+		return answer.LoadSettings(src.settings)
 	}
-	if path == "" {
+	data, err := fs.ReadFile(fsys, settingsFile)
+	if errors.Is(err, fs.ErrNotExist) {
 		return answer.DefaultSettings(), nil
 	}
-	return answer.LoadSettings(path)
+	if err != nil {
+		return answer.Settings{}, err
+	}
+	name := settingsFile
+	if src.dir != "" {
+		name = filepath.Join(src.dir, settingsFile)
+	}
+	return answer.ParseSettings(data, name)
 }
 
 func textsFrom(cfg config.Config) answer.Texts {

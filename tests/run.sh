@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The project's test command (the README's "test"): everything CI runs.
+# Needs only Go (1.26+) and the Go module proxy; it installs nothing else and
+# starts its own servers (a fake Telegram Bot API on 127.0.0.1) inside the tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "gofmt"
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
+if [ -n "$unformatted" ]; then
+  echo "gofmt would change:"; echo "$unformatted"; exit 1
+fi
+
+step "go vet"
+go vet ./...
+
+step "go test -race (unit, Telegram end-to-end, safety and privacy gates)"
+go test -race -count=1 ./...
+
+step "build"
+bin=$(mktemp -d)/clinicbot
+go build -o "$bin" ./cmd/clinicbot
+
+step "knowledge validates"
+"$bin" validate
+
+step "clinic test set gate (issue 2/6: answers and fallbacks at least 95%)"
+"$bin" eval --queries tests/clinic/questions.jsonl --min-answer "${CLINIC_MIN_ANSWER:-0.95}" --min-oos "${CLINIC_MIN_OOS:-0.95}" --min-smalltalk 1
+
+step "public benchmark gates (dev splits, thresholds from clinicbot tune)"
+bench=../shared/bench
+if [ -d "$bench" ]; then
+  "$bin" eval --knowledge "$bench/covidq/knowledge" --queries "$bench/covidq/dev_queries.jsonl" \
+    --settings tests/bench/covidq.settings.yaml --min-top1 0.57 --min-overall 0.62
+  "$bin" eval --knowledge "$bench/clinc150/knowledge" --queries "$bench/clinc150/dev_queries.jsonl" \
+    --settings tests/bench/clinc150.settings.yaml --min-top1 0.71 --min-overall 0.69
+else
+  echo "skipped: $bench not found (it sits beside the repository in CI and in development)"
+fi
+
+step "all checks passed"
