@@ -116,7 +116,9 @@ func (e *Engine) Answer(ctx context.Context, message string) Reply {
 	q := clean(message)
 	r := Reply{Question: q, BookingURL: e.texts.BookingURL, Choices: []Choice{}, Candidates: []Candidate{}}
 	if e.safety != nil {
-		if alert, ok := e.safety.Check(q); ok {
+		// The whole message, with its line breaks: a red flag may come
+		// after a long history, and sentences matter to the rules.
+		if alert, ok := e.safety.Check(forSafety(message)); ok {
 			r.Kind, r.Alert, r.Score, r.BookingURL = KindUrgent, alert, 1, ""
 			r.Text = e.urgentText(alert)
 			return r
@@ -236,6 +238,28 @@ func (e *Engine) smalltalkText(k smalltalkKind) string {
 		}
 		return fmt.Sprintf("Hello! I'm the %s assistant. I can answer questions about the clinic and its treatments. What would you like to know?", e.texts.ClinicName)
 	}
+}
+
+// MaxSafetyLen is the longest message, in characters, checked for red
+// flags; Telegram messages are at most 4096.
+const MaxSafetyLen = 20000
+
+// forSafety keeps a message's line breaks but drops invalid UTF-8 and
+// other control characters.
+func forSafety(s string) string {
+	s = strings.ToValidUTF8(s, " ")
+	if utf8.RuneCountInString(s) > MaxSafetyLen {
+		s = string([]rune(s)[:MaxSafetyLen])
+	}
+	return strings.Map(func(r rune) rune {
+		if r == '\n' {
+			return r
+		}
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
 }
 
 // clean trims a message to a searchable size and drops control characters

@@ -132,12 +132,13 @@ func (c *Config) applyEnv(lookup func(string) (string, bool)) error {
 		"CLINICBOT_BOOKING_URL":   &c.Clinic.BookingURL,
 		"CLINICBOT_KNOWLEDGE":     &c.Knowledge,
 	}
+	// An empty variable counts as unset, as with VAR=${VAR:-} in containers.
 	for k, p := range str {
-		if v, ok := lookup(k); ok {
+		if v, ok := lookup(k); ok && strings.TrimSpace(v) != "" {
 			*p = strings.TrimSpace(v)
 		}
 	}
-	if v, ok := lookup("CLINICBOT_LOG_MESSAGE_TEXT"); ok {
+	if v, ok := lookup("CLINICBOT_LOG_MESSAGE_TEXT"); ok && strings.TrimSpace(v) != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
 			return fmt.Errorf("CLINICBOT_LOG_MESSAGE_TEXT: %q is not true or false", v)

@@ -59,6 +59,7 @@ func Load(fsys fs.FS) (*Base, error) {
 	slices.Sort(names)
 	b := &Base{byID: map[string]int{}}
 	var errs ErrorList
+	unparsed := false // a file was not YAML at all
 	for _, name := range names {
 		if slices.Contains(Reserved, name) {
 			continue
@@ -68,12 +69,18 @@ func Load(fsys fs.FS) (*Base, error) {
 			return nil, fmt.Errorf("read %s: %w", name, err)
 		}
 		b.Files = append(b.Files, name)
-		errs = append(errs, parseFile(b, name, data)...)
+		ferrs, ok := parseFile(b, name, data)
+		errs = append(errs, ferrs...)
+		unparsed = unparsed || !ok
 	}
 	if len(b.Files) == 0 {
 		return nil, errors.New("no knowledge files (*.yaml) found")
 	}
-	errs = append(errs, b.validate()...)
+	if !unparsed {
+		// Cross-file checks only when every file parsed: a broken file
+		// would make other files' related ids look missing.
+		errs = append(errs, b.validate()...)
+	}
 	if len(errs) > 0 {
 		errs.sort()
 		return nil, errs
@@ -84,8 +91,9 @@ func Load(fsys fs.FS) (*Base, error) {
 	return b, nil
 }
 
-// parseFile decodes one file into b, returning its problems.
-func parseFile(b *Base, name string, data []byte) ErrorList {
+// parseFile decodes one file into b, returning its problems and whether
+// the file was valid YAML at all.
+func parseFile(b *Base, name string, data []byte) (ErrorList, bool) {
 	var errs ErrorList
 	fail := func(line int, id, format string, args ...any) {
 		errs = append(errs, &Error{Pos: Pos{name, line}, EntryID: id, Msg: fmt.Sprintf(format, args...)})
@@ -94,15 +102,15 @@ func parseFile(b *Base, name string, data []byte) ErrorList {
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		line, msg := yamlErrorLine(err)
 		fail(line, "", "invalid YAML: %s", msg)
-		return errs
+		return errs, false
 	}
 	if len(doc.Content) == 0 {
-		return nil // an empty file is allowed (e.g. everything commented out)
+		return nil, true // an empty file is allowed (e.g. everything commented out)
 	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
 		fail(root.Line, "", "expected keys such as `entries:` at the top of the file")
-		return errs
+		return errs, false
 	}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		key, val := root.Content[i], root.Content[i+1]
@@ -148,7 +156,7 @@ func parseFile(b *Base, name string, data []byte) ErrorList {
 			fail(key.Line, "", "unknown top-level key %q (expected `entries` or `synonyms`)", key.Value)
 		}
 	}
-	return errs
+	return errs, true
 }
 
 func parseEntry(b *Base, name string, n *yaml.Node) ErrorList {
@@ -166,6 +174,7 @@ func parseEntry(b *Base, name string, n *yaml.Node) ErrorList {
 		errs = append(errs, &Error{Pos: Pos{name, line}, EntryID: id, Msg: fmt.Sprintf(format, args...)})
 	}
 	lines := map[string]int{}
+	dupField := false
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k := n.Content[i]
 		if !slices.Contains(entryFields, k.Value) {
@@ -174,8 +183,12 @@ func parseEntry(b *Base, name string, n *yaml.Node) ErrorList {
 		}
 		if _, dup := lines[k.Value]; dup {
 			fail(k.Line, "field %q appears twice", k.Value)
+			dupField = true
 		}
 		lines[k.Value] = n.Content[i+1].Line
+	}
+	if dupField {
+		return errs // decoding would only report the same problem again
 	}
 	var e Entry
 	if err := n.Decode(&e); err != nil {

@@ -51,6 +51,10 @@ func open(path string, retention time.Duration, now func() time.Time) (*Log, err
 	if err := l.Purge(); err != nil {
 		return nil, err
 	}
+	// A file made earlier, by hand or by an older version, may be wider open.
+	if err := os.Chmod(path, 0o600); err != nil && !os.IsNotExist(err) {
+		return nil, fmt.Errorf("unanswered log: %w", err)
+	}
 	return l, nil
 }
 

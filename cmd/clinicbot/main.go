@@ -113,13 +113,19 @@ func (c *common) register(fs *flag.FlagSet) {
 // parse parses flags wherever they stand among the arguments and returns
 // the other arguments.
 func parse(fs *flag.FlagSet, args []string, stderr io.Writer) ([]string, error) {
-	fs.SetOutput(stderr)
+	// Errors are one clear line; the flag list only on -h.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	var rest []string
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				fs.SetOutput(stderr)
+				fmt.Fprintf(stderr, "Usage of clinicbot %s:\n", fs.Name())
+				fs.PrintDefaults()
 				return nil, err
 			}
+			fmt.Fprintf(stderr, "clinicbot %s: %v (see clinicbot %s -h)\n", fs.Name(), err, fs.Name())
 			return nil, errUsage
 		}
 		args = fs.Args()
