@@ -1,0 +1,317 @@
+package unanswered
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// clock is a fake time source the test moves by hand.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+var start = time.Date(2026, 3, 1, 9, 30, 15, 123456789, time.UTC)
+
+const day = 24 * time.Hour
+
+// readLines returns the log's lines, each decoded to a map so that any
+// unexpected field shows.
+func readLines(t *testing.T, path string) []map[string]any {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []map[string]any
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for sc.Scan() {
+		var m map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+			t.Fatalf("line %q is not JSON: %v", sc.Text(), err)
+		}
+		out = append(out, m)
+	}
+	if len(data) > 0 && data[len(data)-1] != '\n' {
+		t.Errorf("file does not end with a newline: %q", data)
+	}
+	return out
+}
+
+func questions(lines []map[string]any) []string {
+	var out []string
+	for _, l := range lines {
+		out = append(out, fmt.Sprint(l["question"]))
+	}
+	return out
+}
+
+func TestRecord(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "unanswered.log")
+	clk := &clock{t: start}
+	l, err := open(path, 30*day, clk.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Errorf("Open created the file before anything was recorded (%v)", err)
+	}
+	qs := []string{"do you take bitcoin?", `quotes " and \ backslashes`, "ünïcödé 🙂", "line\nbreak"}
+	for _, q := range qs {
+		if err := l.Record(q); err != nil {
+			t.Fatal(err)
+		}
+		clk.advance(time.Minute)
+	}
+	lines := readLines(t, path)
+	if len(lines) != len(qs) {
+		t.Fatalf("%d lines, want %d", len(lines), len(qs))
+	}
+	for i, m := range lines {
+		if len(m) != 2 {
+			t.Errorf("line %d has fields %v, want only time and question", i, m)
+		}
+		if m["question"] != qs[i] {
+			t.Errorf("line %d question %q, want %q", i, m["question"], qs[i])
+		}
+		want := start.Add(time.Duration(i) * time.Minute).Truncate(time.Second).Format(time.RFC3339)
+		if m["time"] != want {
+			t.Errorf("line %d time %v, want %s (UTC, whole seconds)", i, m["time"], want)
+		}
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mode := info.Mode().Perm(); mode != 0o600 {
+		t.Errorf("file mode %o, want 600", mode)
+	}
+}
+
+func TestRecordUsesUTC(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "u.log")
+	tokyo := time.FixedZone("JST", 9*3600)
+	l, err := open(path, day, func() time.Time { return time.Date(2026, 3, 1, 18, 0, 0, 0, tokyo) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	if err := l.Record("q"); err != nil {
+		t.Fatal(err)
+	}
+	if got := readLines(t, path)[0]["time"]; got != "2026-03-01T09:00:00Z" {
+		t.Errorf("time %v, want 2026-03-01T09:00:00Z", got)
+	}
+}
+
+func TestOpenPurges(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "unanswered.log")
+	var b strings.Builder
+	for _, l := range []struct {
+		age time.Duration
+		q   string
+	}{
+		{40 * day, "very old"},
+		{30*day + time.Second, "just too old"},
+		{30*day - time.Second, "just in time"},
+		{time.Hour, "recent"},
+	} {
+		line, _ := json.Marshal(Line{Time: start.Add(-l.age), Question: l.q})
+		b.Write(line)
+		b.WriteByte('\n')
+	}
+	b.WriteString("not json at all\n")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	l, err := open(path, 30*day, (&clock{t: start}).now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	got := questions(readLines(t, path))
+	if want := []string{"just in time", "recent"}; strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("kept %q, want %q", got, want)
+	}
+	info, _ := os.Stat(path)
+	if mode := info.Mode().Perm(); mode != 0o600 {
+		t.Errorf("rewritten file mode %o, want 600", mode)
+	}
+	// No temporary files are left beside the log.
+	entries, _ := os.ReadDir(filepath.Dir(path))
+	if len(entries) != 1 {
+		t.Errorf("folder holds %d files after the purge, want 1", len(entries))
+	}
+}
+
+func TestPurgeThenRecord(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "unanswered.log")
+	clk := &clock{t: start}
+	l, err := open(path, 7*day, clk.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	for _, q := range []string{"first", "second"} {
+		if err := l.Record(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	clk.advance(5 * day)
+	if err := l.Record("third"); err != nil {
+		t.Fatal(err)
+	}
+	clk.advance(3 * day) // first and second are now 8 days old, third 3
+	if err := l.Purge(); err != nil {
+		t.Fatal(err)
+	}
+	if got := questions(readLines(t, path)); strings.Join(got, "|") != "third" {
+		t.Fatalf("after the purge: %q, want [third]", got)
+	}
+	// Record after Purge writes to the new file, not the replaced one.
+	if err := l.Record("fourth"); err != nil {
+		t.Fatal(err)
+	}
+	if got := questions(readLines(t, path)); strings.Join(got, "|") != "third|fourth" {
+		t.Errorf("after recording again: %q, want [third fourth]", got)
+	}
+	// A purge with nothing to drop leaves the file alone.
+	before, _ := os.Stat(path)
+	if err := l.Purge(); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := os.Stat(path)
+	if !os.SameFile(before, after) {
+		t.Error("a purge that dropped nothing rewrote the file")
+	}
+	if err := l.Record("fifth"); err != nil {
+		t.Fatal(err)
+	}
+	if got := questions(readLines(t, path)); len(got) != 3 {
+		t.Errorf("%q, want 3 lines", got)
+	}
+}
+
+func TestOpenErrors(t *testing.T) {
+	dir := t.TempDir()
+	for _, r := range []time.Duration{0, -time.Hour} {
+		if _, err := Open(filepath.Join(dir, "u.log"), r); err == nil {
+			t.Errorf("retention %v accepted", r)
+		}
+	}
+	// A log in a folder that does not exist fails on Record, clearly.
+	l, err := Open(filepath.Join(dir, "missing", "u.log"), day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Record("q"); err == nil || !strings.Contains(err.Error(), "unanswered log") {
+		t.Errorf("Record into a missing folder: %v", err)
+	}
+	if err := l.Close(); err != nil {
+		t.Errorf("Close of a log that never opened its file: %v", err)
+	}
+}
+
+func TestConcurrentRecord(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "unanswered.log")
+	clk := &clock{t: start}
+	l, err := open(path, day, clk.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const writers, each = 8, 50
+	var wg sync.WaitGroup
+	for w := 0; w < writers; w++ {
+		wg.Go(func() {
+			for i := 0; i < each; i++ {
+				if err := l.Record(fmt.Sprintf("writer %d question %d %s", w, i, strings.Repeat("x", 200))); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	// Purges run alongside, as PurgeEvery does; nothing is old enough to drop.
+	wg.Go(func() {
+		for i := 0; i < 20; i++ {
+			if err := l.Purge(); err != nil {
+				t.Error(err)
+			}
+		}
+	})
+	wg.Wait()
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	lines := readLines(t, path)
+	if len(lines) != writers*each {
+		t.Errorf("%d lines, want %d (interleaved or lost writes)", len(lines), writers*each)
+	}
+	seen := map[string]bool{}
+	for _, q := range questions(lines) {
+		if seen[q] {
+			t.Errorf("duplicate line %q", q)
+		}
+		seen[q] = true
+	}
+}
+
+func TestPurgeEveryStopsWithContext(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "unanswered.log")
+	clk := &clock{t: start}
+	l, err := open(path, day, clk.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	if err := l.Record("old"); err != nil {
+		t.Fatal(err)
+	}
+	clk.advance(2 * day)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		l.PurgeEvery(ctx, time.Millisecond, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		close(done)
+	}()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		data, _ := os.ReadFile(path)
+		if len(data) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("PurgeEvery did not purge the old line")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("PurgeEvery did not stop when the context ended")
+	}
+}
