@@ -1,0 +1,40 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestBriefExamples pins the replies the clinic asked for by example:
+// its headline question gets the passage with the booking and related
+// buttons, and questions off the subject get the honest fallback (and so
+// reach the unanswered-questions log when that is on). The other tests
+// follow whatever the engine says; this one fails when retrieval changes
+// these answers.
+func TestBriefExamples(t *testing.T) {
+	t.Parallel()
+	p := start(t, options{config: testdata(t, "default.yaml")})
+	p.ready()
+	chat := int64(4900)
+	next := func() int64 { chat++; return chat }
+
+	t.Run("headline question", func(t *testing.T) {
+		c := p.say(next(), "what is facet joint denervation?")
+		if got := titleOf(c); got != "What is facet joint denervation?" {
+			t.Fatalf("got %q, want the passage fjd-what-is-it", plain(c.Text()))
+		}
+		bs := buttons(t, c)
+		if urlButtons(bs)["Book a consultation"] != bookingURL || len(callbackData(bs)) == 0 {
+			t.Errorf("passage without the booking and related buttons: %s", c.ReplyMarkup())
+		}
+	})
+	for _, q := range []string{"price of bitcoin", "price of bitcoin in yen"} {
+		t.Run(q, func(t *testing.T) {
+			c := p.say(next(), q)
+			if !strings.Contains(plain(c.Text()), "I don't have an answer") {
+				t.Errorf("got %q, want the fallback", plain(c.Text()))
+			}
+		})
+	}
+	p.stop()
+}
