@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -123,7 +124,13 @@ func (b *Bot) call(ctx context.Context, method string, budget time.Duration, ide
 		if budget > 0 && time.Since(start)+delay > budget {
 			return fmt.Errorf("gave up after %d attempts in %s: %w", attempt, time.Since(start).Round(time.Millisecond), err)
 		}
-		b.log.Debug("telegram: retrying", "method", method, "attempt", attempt, "wait", delay.String(), "error", b.scrub(err))
+		// The first retries are routine; an API that keeps failing must be
+		// visible at the default log level (every 10th attempt after the 3rd).
+		level := slog.LevelDebug
+		if attempt == 3 || (attempt > 3 && attempt%10 == 0) {
+			level = slog.LevelWarn
+		}
+		b.log.Log(ctx, level, "telegram: retrying", "method", method, "attempt", attempt, "wait", delay.String(), "error", b.scrub(err))
 		if !sleep(ctx, delay) {
 			return ctx.Err()
 		}

@@ -16,9 +16,38 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sync"
 	"time"
 )
+
+var (
+	emailRE = regexp.MustCompile(`[^\s@]+@[^\s@]+\.[^\s@]+`)
+	// Seven or more digits, possibly split by spaces, dots, dashes or
+	// brackets, with an optional leading +: phone numbers, NHS and other
+	// reference numbers.
+	phoneRE = regexp.MustCompile(`\+?\d[\d\s().-]{5,}\d`)
+	nameRE  = regexp.MustCompile(`\b((?i:my name is|my name's|i am called|i'm called|this is))\s+\p{Lu}[\p{L}'-]*(\s+\p{Lu}[\p{L}'-]+)*`)
+)
+
+// Redact blanks out what identifies a person in a question: e-mail
+// addresses, phone-like numbers, and a name after "my name is".
+func Redact(q string) string {
+	q = emailRE.ReplaceAllString(q, "[email]")
+	q = phoneRE.ReplaceAllStringFunc(q, func(m string) string {
+		digits := 0
+		for _, r := range m {
+			if r >= '0' && r <= '9' {
+				digits++
+			}
+		}
+		if digits < 7 {
+			return m
+		}
+		return "[number]"
+	})
+	return nameRE.ReplaceAllString(q, "$1 [name]")
+}
 
 // Line is one unanswered question.
 type Line struct {
@@ -58,9 +87,10 @@ func open(path string, retention time.Duration, now func() time.Time) (*Log, err
 	return l, nil
 }
 
-// Record appends a question with the current time.
+// Record appends a question with the current time, with e-mail addresses,
+// phone numbers and self-introductions ("my name is …") blanked out.
 func (l *Log) Record(question string) error {
-	b, err := json.Marshal(Line{Time: l.now().UTC().Truncate(time.Second), Question: question})
+	b, err := json.Marshal(Line{Time: l.now().UTC().Truncate(time.Second), Question: Redact(question)})
 	if err != nil {
 		return err
 	}

@@ -315,3 +315,19 @@ func TestPurgeEveryStopsWithContext(t *testing.T) {
 		t.Fatal("PurgeEvery did not stop when the context ended")
 	}
 }
+
+func TestRedact(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"my name is Jane Doe, how much is it", "my name is [name], how much is it"},
+		{"My name's Oscar and I have sciatica", "My name's [name] and I have sciatica"},
+		{"email me at jane.doe@example.com please", "email me at [email] please"},
+		{"call me on 07700 900123 or +44 20 7946 0958", "call me on [number] or [number]"},
+		{"my NHS number is 943 476 5919", "my NHS number is [number]"},
+		{"is it safe after 2 weeks at 60 years old", "is it safe after 2 weeks at 60 years old"},
+		{"what is facet joint denervation", "what is facet joint denervation"},
+	} {
+		if got := Redact(c.in); got != c.want {
+			t.Errorf("Redact(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
