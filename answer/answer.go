@@ -32,6 +32,11 @@ const (
 	KindUrgent    Kind = "urgent"    // the message describes an emergency
 )
 
+// smalltalkOverride is the confidence an entry needs to answer a greeting
+// or thanks instead of small talk (a knowledge base may have its own
+// "hello" entry; the clinic's "good evening" is not about opening hours).
+const smalltalkOverride = 0.5
+
 // MaxQuestionLen is the longest message, in characters, that is searched;
 // the rest is ignored. Telegram messages are at most 4096 characters.
 const MaxQuestionLen = 1000
@@ -128,8 +133,9 @@ func (e *Engine) Answer(ctx context.Context, message string) Reply {
 	if err != nil {
 		hits = nil // a failed search is an honest "I don't know", never a crash
 	}
-	if kind, ok := smalltalk(q); ok && (len(hits) == 0 || hits[0].Confidence < e.settings.Answer) {
-		// A greeting or thanks, unless the knowledge has a confident entry for it.
+	if kind, ok := smalltalk(q); ok && (len(hits) == 0 || hits[0].Confidence < max(e.settings.Answer, smalltalkOverride)) {
+		// A greeting or thanks, unless the knowledge has an entry for it
+		// that matches all but word for word.
 		r.Kind, r.Text, r.Score = KindSmalltalk, e.smalltalkText(kind), 1
 		return r
 	}

@@ -9,7 +9,7 @@ import (
 
 // AnswerPrecision is the share of confident answers that must be right for
 // tune to let the bot answer outright; below it the bot offers choices.
-const AnswerPrecision = 0.85
+const AnswerPrecision = 0.9
 
 // Tune chooses thresholds for the engine's knowledge from labelled questions.
 //

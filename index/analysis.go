@@ -28,7 +28,7 @@ const (
 )
 
 func addAnalyzers(m *mapping.IndexMappingImpl) error {
-	if err := m.AddCustomTokenFilter("clinic_ngram", map[string]any{"type": ngram.Name, "min": 3.0, "max": 5.0}); err != nil {
+	if err := m.AddCustomTokenFilter("clinic_ngram", map[string]any{"type": ngram.Name, "min": float64(gramMin), "max": float64(gramMax)}); err != nil {
 		return err
 	}
 	for name, filters := range map[string][]string{
@@ -54,42 +54,71 @@ type token struct {
 	plain, stem string
 }
 
-// analyzer turns text into tokens, the same way for documents and queries.
+// analyzer turns text into tokens, the same way for documents and queries:
+// the plain analyzer's words, each then stemmed by the stem analyzer's
+// stemmer, so the text is cut into words once.
 type analyzer struct {
-	stem, plain, gram analysis.Analyzer
+	plain   analysis.Analyzer
+	stemmer analysis.TokenFilter
 }
 
 func newAnalyzer(m mapping.IndexMapping) analyzer {
+	stem := m.AnalyzerNamed(stemAnalyzer).(*analysis.DefaultAnalyzer)
 	return analyzer{
-		stem:  m.AnalyzerNamed(stemAnalyzer),
-		plain: m.AnalyzerNamed(plainAnalyzer),
-		gram:  m.AnalyzerNamed(gramAnalyzer),
+		plain:   m.AnalyzerNamed(plainAnalyzer),
+		stemmer: stem.TokenFilters[len(stem.TokenFilters)-1],
 	}
 }
 
 // tokens analyses text into aligned plain and stemmed words.
 func (a analyzer) tokens(text string) []token {
 	plain := a.plain.Analyze([]byte(text))
-	stem := a.stem.Analyze([]byte(text))
-	out := make([]token, 0, len(plain))
+	out := make([]token, len(plain))
+	stream := make(analysis.TokenStream, len(plain))
 	for i, p := range plain {
-		t := token{plain: string(p.Term), stem: string(p.Term)}
-		if i < len(stem) && stem[i].Position == p.Position {
-			t.stem = string(stem[i].Term)
-		}
-		out = append(out, t)
+		out[i].plain = string(p.Term)
+		c := *p
+		c.Term = append([]byte(nil), p.Term...)
+		stream[i] = &c
+	}
+	for i, t := range a.stemmer.Filter(stream) {
+		out[i].stem = string(t.Term)
 	}
 	return out
 }
 
-// grams returns the distinct letter pieces of text.
-func (a analyzer) grams(text string) []string {
+// Letter pieces are gramMin to gramMax letters long (see gramAnalyzer).
+const (
+	gramMin = 3
+	gramMax = 5
+)
+
+// grams returns the distinct letter pieces of the words, as the
+// gramAnalyzer cuts them.
+func grams(toks []token) []string {
 	var out []string
 	seen := map[string]bool{}
-	for _, t := range a.gram.Analyze([]byte(text)) {
-		if g := string(t.Term); !seen[g] {
+	add := func(g string) {
+		if !seen[g] {
 			seen[g] = true
 			out = append(out, g)
+		}
+	}
+	for _, t := range toks {
+		w := t.plain
+		if isASCII(w) { // the common case: slice the string, no copies
+			for n := gramMin; n <= gramMax; n++ {
+				for i := 0; i+n <= len(w); i++ {
+					add(w[i : i+n])
+				}
+			}
+			continue
+		}
+		r := []rune(w)
+		for n := gramMin; n <= gramMax; n++ {
+			for i := 0; i+n <= len(r); i++ {
+				add(string(r[i : i+n]))
+			}
 		}
 	}
 	return out
@@ -101,4 +130,13 @@ func stems(toks []token) []string {
 		out[i] = t.stem
 	}
 	return out
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }

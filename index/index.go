@@ -87,7 +87,9 @@ func Build(base *knowledge.Base) (*Index, error) {
 		fm.Analyzer = an
 		fm.Store = false
 		fm.IncludeInAll = false
-		fm.IncludeTermVectors = false
+		// Term vectors hold word positions: phrase queries (multi-word
+		// synonyms) need them.
+		fm.IncludeTermVectors = f != fieldGrams
 		fm.DocValues = false
 		doc.AddFieldMappingsAt(f, fm)
 	}
@@ -104,9 +106,13 @@ func Build(base *knowledge.Base) (*Index, error) {
 	for i := range base.Entries {
 		e := &base.Entries[i]
 		var et entryTerms
-		ids := func(text string) []int32 {
+		var qtoks []token // the words of all the entry's questions
+		ids := func(text string, isQuestion bool) []int32 {
 			toks := ix.an.tokens(text)
 			ix.vocab.add(toks)
+			if isQuestion {
+				qtoks = append(qtoks, toks...)
+			}
 			out := make([]int32, len(toks))
 			for j, t := range toks {
 				out[j] = ix.terms.add(t.stem)
@@ -115,7 +121,7 @@ func Build(base *knowledge.Base) (*Index, error) {
 		}
 		var all []int32
 		for _, q := range e.Questions() {
-			v := newTermSet(ids(q))
+			v := newTermSet(ids(q, true))
 			et.variants = append(et.variants, v)
 			for _, t := range v {
 				ix.terms.df[t]++
@@ -127,17 +133,15 @@ func Build(base *knowledge.Base) (*Index, error) {
 		extra := append([]string{e.Topic}, e.Keywords...)
 		var extraIDs []int32
 		for _, k := range extra {
-			extraIDs = append(extraIDs, ids(k)...)
+			extraIDs = append(extraIDs, ids(k, false)...)
 		}
 		et.extra = newTermSet(extraIDs)
-		et.answer = newTermSet(ids(e.Answer))
-		grams := map[string]bool{}
-		for _, q := range e.Questions() {
-			for _, g := range ix.an.grams(q) {
-				grams[g] = true
-			}
+		for _, t := range et.extra {
+			ix.terms.keyword[t] = true
 		}
-		for g := range grams {
+		et.answer = newTermSet(ids(e.Answer, false))
+		grams := grams(qtoks)
+		for _, g := range grams {
 			ix.gramDF[g]++
 		}
 		ix.entries = append(ix.entries, et)
@@ -194,11 +198,12 @@ func (ix *Index) selfScore() float64 {
 	var scores []float64
 	for i := 0; i < n; i += step {
 		q := ix.base.Entries[i].Question
-		units := ix.units(q)
+		toks := ix.an.tokens(q)
+		units := ix.units(toks)
 		if len(units) == 0 {
 			continue
 		}
-		res, err := ix.bleve.Search(ix.request(q, units, 10))
+		res, err := ix.bleve.Search(ix.request(toks, units, 10))
 		if err != nil {
 			continue
 		}

@@ -29,11 +29,11 @@ type Hit struct {
 // of entries are not searched.
 var gramShare = 0.2
 
-// gramMaxDF and gramMax bound the letter-piece search in a large knowledge
+// gramMaxDF and gramLimit bound the letter-piece search in a large knowledge
 // base: no piece found in more entries, and no more pieces than this.
 const (
 	gramMaxDF = 300
-	gramMax   = 48
+	gramLimit = 48
 )
 
 // maxCandidates is how many BM25 hits are re-ranked.
@@ -92,11 +92,12 @@ func (ix *Index) newForm(stems []string, credit float64) form {
 // of scope); and the square root of the share of the question the entry's
 // questions, keywords and answer cover.
 func (ix *Index) Search(ctx context.Context, question string, n int) ([]Hit, error) {
-	units := ix.units(question)
+	toks := ix.an.tokens(question)
+	units := ix.units(toks)
 	if len(units) == 0 || n <= 0 {
 		return nil, nil
 	}
-	res, err := ix.bleve.SearchInContext(ctx, ix.request(question, units, max(n, maxCandidates)))
+	res, err := ix.bleve.SearchInContext(ctx, ix.request(toks, units, max(n, maxCandidates)))
 	if err != nil {
 		return nil, err
 	}
@@ -120,7 +121,12 @@ func (ix *Index) Search(ctx context.Context, question string, n int) ([]Hit, err
 		m := ix.match(units, total, &ix.entries[i])
 		hit := Hit{Entry: &ix.base.Entries[i], bm25: h.Score}
 		hit.rank = h.Score/top + m.f1 + 0.5*m.precision + 0.5*m.ownWords
-		hit.Confidence = min(1, h.Score/ix.bm25Scale) * math.Pow(knownW/total, 2) * math.Sqrt(m.coverage)
+		known := math.Pow(knownW/total, 3)
+		hit.Confidence = known * max(
+			min(1, h.Score/ix.bm25Scale)*math.Sqrt(m.coverage),
+			// A question that is, nearly word for word, one of the entry's
+			// own is answered with confidence however common its words are.
+			math.Pow(m.f1, 6))
 		hits = append(hits, hit)
 	}
 	sort.SliceStable(hits, func(i, j int) bool { return hits[i].rank > hits[j].rank })
@@ -133,7 +139,7 @@ func (ix *Index) Search(ctx context.Context, question string, n int) ([]Hit, err
 // request builds the Bleve search for a question: every form of every unit
 // in every field, each with its weight, and the question's letter pieces.
 // The patient's text never reaches Bleve's query-string parser.
-func (ix *Index) request(question string, units []unit, size int) *bleve.SearchRequest {
+func (ix *Index) request(toks []token, units []unit, size int) *bleve.SearchRequest {
 	var should []query.Query
 	seen := map[string]bool{}
 	for _, u := range units {
@@ -148,29 +154,29 @@ func (ix *Index) request(question string, units []unit, size int) *bleve.SearchR
 			should = append(should, ix.fieldQueries(f)...)
 		}
 	}
-	var grams []query.Query
+	var gramQs []query.Query
 	// Pieces found in many entries ("wha", "hat") say little and cost the
 	// most to search: keep the rarest.
 	limit := min(gramMaxDF, max(3, int(gramShare*float64(len(ix.entries)))))
 	var picked []string
-	for _, g := range ix.an.grams(question) {
+	for _, g := range grams(toks) {
 		if df := ix.gramDF[g]; df > 0 && df <= limit {
 			picked = append(picked, g)
 		}
 	}
-	if len(picked) > gramMax {
+	if len(picked) > gramLimit {
 		sort.SliceStable(picked, func(i, j int) bool { return ix.gramDF[picked[i]] < ix.gramDF[picked[j]] })
-		picked = picked[:gramMax]
+		picked = picked[:gramLimit]
 	}
 	for _, g := range picked {
 		tq := query.NewTermQuery(g)
 		tq.SetField(fieldGrams)
 		tq.SetBoost(boostGrams) // each child: a disjunction's own boost is ignored
-		grams = append(grams, tq)
+		gramQs = append(gramQs, tq)
 	}
-	if len(grams) > 0 {
+	if len(gramQs) > 0 {
 		// One clause for all pieces, so their number does not swamp the words.
-		should = append(should, query.NewDisjunctionQuery(grams))
+		should = append(should, query.NewDisjunctionQuery(gramQs))
 	}
 	return bleve.NewSearchRequestOptions(query.NewDisjunctionQuery(should), size, 0, false)
 }
@@ -217,9 +223,9 @@ func (ix *Index) fieldQueries(f form) []query.Query {
 	return out
 }
 
-// units analyses a question into weighted units of meaning.
-func (ix *Index) units(question string) []unit {
-	toks := ix.an.tokens(question)
+// units turns a question's words into weighted units of meaning.
+func (ix *Index) units(question []token) []unit {
+	toks := slices.Clone(question)
 	// Correct typos: a word the index has never seen, close to one it has,
 	// unless it is an English word in its own right ("acne" is not a
 	// misspelt "ache").
@@ -247,12 +253,16 @@ func (ix *Index) units(question string) []unit {
 			for j := at; j < at+len(m); j++ {
 				covered[j] = true
 			}
-			u := unit{}
+			// The patient's own phrase first, and its weight is the unit's:
+			// a group's rare or unused members must not make a common word
+			// weigh more.
+			u := unit{forms: []form{ix.newForm(m, 1)}}
+			for _, s := range m {
+				u.weight = max(u.weight, ix.terms.weight(ix.terms.lookup(s)))
+			}
 			for _, member := range g {
-				f := ix.newForm(member, 1)
-				u.forms = append(u.forms, f)
-				for _, s := range member {
-					u.weight = max(u.weight, ix.terms.weight(ix.terms.lookup(s))) // the group weighs as its rarest member
+				if !slices.Equal(member, m) {
+					u.forms = append(u.forms, ix.newForm(member, 1))
 				}
 			}
 			units = append(units, u)
@@ -269,10 +279,12 @@ func (ix *Index) units(question string) []unit {
 		u.forms = append(u.forms, ix.related(toks[i].plain, s)...)
 		units = append(units, u)
 	}
+	// A unit is known when the knowledge's questions or keywords use the
+	// patient's word or a word related to it.
 	for i := range units {
 		for _, f := range units[i].forms {
 			for _, id := range f.ids {
-				if ix.terms.df[id] > 0 {
+				if ix.terms.df[id] > 0 || ix.terms.keyword[id] {
 					units[i].known = true
 				}
 			}

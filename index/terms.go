@@ -8,9 +8,11 @@ import (
 // terms numbers the stems of a knowledge base, so that matching works on
 // small sorted integer sets instead of string maps.
 type terms struct {
-	id  map[string]int32
-	df  []int32   // number of question variants containing the term
-	idf []float64 // BM25 inverse document frequency over question variants
+	id map[string]int32
+	df []int32 // number of question variants containing the term
+	// keyword marks terms of entries' keywords and topics.
+	keyword []bool
+	idf     []float64 // BM25 inverse document frequency over question variants
 	// maxIDF is the weight of a term no question contains.
 	maxIDF float64
 }
@@ -25,6 +27,7 @@ func (t *terms) add(s string) int32 {
 	i := int32(len(t.df))
 	t.id[s] = i
 	t.df = append(t.df, 0)
+	t.keyword = append(t.keyword, false)
 	return i
 }
 
