@@ -92,7 +92,7 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 // chat is the terminal conversation: the same answers as Telegram, with
 // numbers standing in for buttons.
 func chat(ctx context.Context, eng *answer.Engine, clinic, from string, stdin io.Reader, stdout io.Writer) error {
-	fmt.Fprintf(stdout, "clinicbot: ask a question about %s (%d topics answered from %s).\n", clinic, len(eng.Base().Entries), from)
+	fmt.Fprintf(stdout, "clinicbot: ask a question about %s (%d answers, from %s).\n", clinic, len(eng.Base().Entries), from)
 	fmt.Fprintln(stdout, "I give general information, not medical advice. In an emergency call 999.")
 	fmt.Fprintln(stdout, "Type a number to pick a suggestion; Ctrl-D to leave.")
 	sc := bufio.NewScanner(stdin)
