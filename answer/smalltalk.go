@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -25,6 +26,23 @@ var smalltalkWords = map[string]smalltalkKind{
 	"bye": goodbye, "goodbye": goodbye, "byebye": goodbye, "cya": goodbye, "later": goodbye, "night": goodbye,
 }
 
+// smalltalkPhrases are small talk made of words that are not small talk
+// alone ("how are you" has no greeting word).
+var smalltalkPhrases = []struct {
+	words []string
+	kind  smalltalkKind
+}{
+	{[]string{"have", "a", "good", "day"}, goodbye},
+	{[]string{"have", "a", "nice", "day"}, goodbye},
+	{[]string{"how", "are", "you"}, greeting},
+	{[]string{"how", "r", "u"}, greeting},
+	{[]string{"good", "day"}, greeting},
+	{[]string{"that", "s", "all"}, goodbye},
+	{[]string{"thats", "all"}, goodbye},
+	{[]string{"take", "care"}, goodbye},
+	{[]string{"all", "i", "needed"}, goodbye},
+}
+
 // fillers may stand beside small-talk words without making a question.
 var fillers = map[string]bool{
 	"good": true, "there": true, "you": true, "so": true, "much": true, "very": true, "a": true, "lot": true,
@@ -32,7 +50,8 @@ var fillers = map[string]bool{
 	"that": true, "s": true, "thats": true, "was": true, "is": true, "really": true, "all": true, "for": true,
 	"your": true, "the": true, "help": true, "bot": true, "again": true, "and": true, "oh": true,
 	"nice": true, "cool": true, "i": true, "it": true, "everyone": true, "guys": true, "dear": true,
-	"see": true, "have": true, "day": true, "for now": true, "now": true, "x": true, "xx": true,
+	"see": true, "have": true, "day": true, "now": true, "x": true, "xx": true,
+	"mate": true, "doing": true, "today": true, "needed": true, "wanted": true, "just": true,
 }
 
 // smalltalk reports whether the message is only a greeting, thanks or goodbye.
@@ -44,12 +63,24 @@ func smalltalk(q string) (smalltalkKind, bool) {
 		return 0, false
 	}
 	found, kind := false, greeting
+	note := func(k smalltalkKind) {
+		if !found || k > kind {
+			kind = k // thanks or goodbye outrank a greeting ("hi, thanks")
+		}
+		found = true
+	}
+	for _, p := range smalltalkPhrases {
+		for i := 0; i+len(p.words) <= len(words); i++ {
+			if slices.Equal(words[i:i+len(p.words)], p.words) {
+				note(p.kind)
+				words = slices.Delete(slices.Clone(words), i, i+len(p.words))
+				break
+			}
+		}
+	}
 	for _, w := range words {
 		if k, ok := smalltalkWords[w]; ok {
-			if !found || k > kind {
-				kind = k // thanks or goodbye outrank a greeting ("hi, thanks")
-			}
-			found = true
+			note(k)
 			continue
 		}
 		if !fillers[w] {
