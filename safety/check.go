@@ -112,27 +112,20 @@ func (c *Checker) matchWord(t string, row []uint64) {
 		row[id/64] |= 1 << (id % 64)
 		known = true
 	}
-	cands := c.loose[t[0]]
-	if len(cands) == 0 {
+	for _, lw := range c.prefix[t[0]] {
+		if strings.HasPrefix(t, lw.text) {
+			row[lw.id/64] |= 1 << (lw.id % 64)
+		}
+	}
+	// A word that is a rule word as written is not a typo of another, nor is
+	// a short word, a number or a common English word.
+	cands := c.typo[t[0]]
+	if known || len(cands) == 0 || len(t) < 3 || strings.ContainsAny(t, "0123456789") || isCommonWord(t) {
 		return
 	}
-	blocked := known // a word that is a rule word as written is not a typo of another
-	checked := known
-	for _, id := range cands {
-		w := &c.words[id]
-		if w.prefix && strings.HasPrefix(t, w.text) {
-			row[id/64] |= 1 << (id % 64)
-			continue
-		}
-		if w.edits == 0 {
-			continue
-		}
-		if !checked {
-			checked = true
-			blocked = len(t) < 3 || strings.ContainsAny(t, "0123456789") || isCommonWord(t)
-		}
-		if !blocked && typoOf(t, w) {
-			row[id/64] |= 1 << (id % 64)
+	for _, lw := range cands {
+		if typoOf(t, &c.words[lw.id]) {
+			row[lw.id/64] |= 1 << (lw.id % 64)
 		}
 	}
 }

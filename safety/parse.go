@@ -356,9 +356,15 @@ func (p *parser) addMember(ph phraseAt, rule, role int32) {
 					c.exact[form] = append(c.exact[form], id)
 				}
 			}
-			if (w.prefix || w.edits > 0) && w.text != "" {
+			if w.text != "" {
 				b := w.text[0]
-				c.loose[b] = append(c.loose[b], id)
+				lw := looseWord{text: w.text, id: id}
+				if w.prefix {
+					c.prefix[b] = append(c.prefix[b], lw)
+				}
+				if w.edits > 0 {
+					c.typo[b] = append(c.typo[b], lw)
+				}
 			}
 		}
 		ids[i] = id

@@ -68,7 +68,8 @@ type Checker struct {
 	rules   []rule
 	words   []pword
 	exact   map[string][]int32 // a message word -> ids of rule words it equals (with plurals)
-	loose   [256][]int32       // first byte -> ids of rule words matched by prefix or with typos
+	prefix  [256][]looseWord   // first byte -> rule words written with a trailing '*'
+	typo    [256][]looseWord   // first byte -> rule words that tolerate typing errors
 	phrases []phrase
 	starts  [][]int32  // rule word id -> phrases that start with it
 	members [][]member // phrase id -> the rules and roles that use it
@@ -87,6 +88,14 @@ type pword struct {
 	text   string
 	prefix bool // written with a trailing '*'
 	edits  int  // typing errors allowed
+}
+
+// looseWord is a rule word matched by prefix or with typos, copied out of
+// Checker.words so that scanning the candidates for a message word stays in
+// one compact slice.
+type looseWord struct {
+	text string
+	id   int32
 }
 
 // phrase is a sequence of rule words.

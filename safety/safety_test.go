@@ -200,6 +200,8 @@ func TestMatchingSemantics(t *testing.T) {
 		{"my legs are weak, not numb", "legs"},
 		{"no idea why my legs are numb", "legs"},
 		{"I'm not sure but my legs feel numb", "legs"},
+		{"I didn't realise I'd wet myself", "bladder"}, // unawareness, not a denial
+		{"I didn't wet myself", ""},
 		{"I'm not suicidal, I don't want to die", ""},
 		{"no fever. my chest is tight", "chest"},
 		{"no fever, and chest pain", "chest"},

@@ -234,7 +234,9 @@ func markFlags(toks []token) {
 					f &^= fNegator
 				}
 				switch next {
-				case "sure", "certain", "know", "understand", "only":
+				case "sure", "certain", "know", "understand", "only",
+					"realise", "realize", "realised", "realized":
+					// "didn't realise I'd wet myself" is a report, not a denial
 					f &^= fNegator
 				}
 			case "no":
