@@ -18,10 +18,7 @@ import (
 // the shape of real FAQ entries: a question, four alternates and an answer.
 func syntheticBase(tb testing.TB, n int) *knowledge.Base {
 	tb.Helper()
-	var words []string
-	for w := range english().synonyms {
-		words = append(words, w)
-	}
+	words := english().withSynonyms()
 	sort.Strings(words)
 	r := rand.New(rand.NewPCG(1, 2))
 	// Word use in real text is Zipfian: a few words are everywhere, most rare.

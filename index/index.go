@@ -15,13 +15,19 @@
 package index
 
 import (
+	"context"
 	"fmt"
+	"maps"
+	"runtime"
 	"sort"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 
 	"github.com/clinicbot/clinicbot/knowledge"
@@ -46,18 +52,37 @@ const (
 // Index is a searchable knowledge base. It is safe for concurrent use and
 // never changes after Build: a reload builds a new Index.
 type Index struct {
-	base  *knowledge.Base
-	bleve bleve.Index
-	an    analyzer
+	base   *knowledge.Base
+	bleve  bleve.Index
+	engine bleveindex.Index // bleve's scorch index, searched directly (see bm25)
+	an     analyzer
+	// mu guards closed: searches hold it for reading.
+	mu     sync.RWMutex
+	closed bool
 
-	entries   []entryTerms   // per entry, in base order
-	terms     *terms         // every stem anywhere in the knowledge base
-	nVariants int            // number of questions and alternates
-	gramDF    map[string]int // letter piece -> number of entries whose questions have it
-	vocab     vocabulary     // plain words, for typo correction
-	syn       []synonymGroup // synonym groups, analysed
+	entries   []entryTerms       // per entry, in base order
+	terms     *terms             // every stem anywhere in the knowledge base
+	nVariants int                // number of questions and alternates
+	gramDF    map[string]int     // letter piece -> number of entries whose questions have it
+	vocab     vocabulary         // plain words, for typo correction
+	syn       []synonymGroup     // synonym groups, analysed
+	synStarts map[string][]int32 // first stem of a member -> its groups (see indexSynonyms)
 	// relatedCache maps a question word to its lexicon forms (see related).
 	relatedCache sync.Map
+	// matchers recycles the scratch of re-ranking (see newMatcher).
+	matchers sync.Pool
+	// docPools recycles Bleve's document matches (see bm25).
+	docPools sync.Pool
+	// Clauses that match nothing (see noMatchQuery): per word field, the
+	// stems its dictionary holds by term number, whether it holds a stem
+	// not numbered, and per synonym phrase the fields that lack it.
+	fieldHas         [len(wordFields)][]bool
+	fieldStrange     [len(wordFields)]bool
+	phraseNone       map[string]uint8
+	noMatchSearchers sync.Map // noMatchKey -> *noMatchSearcher
+	// exact makes request ask Bleve for every clause, as a check on
+	// noMatchQuery in tests.
+	exact bool
 	// bm25Scale is the typical BM25 score of an entry for its own
 	// question, so that BM25 reads on the same scale in any index.
 	bm25Scale float64
@@ -72,19 +97,21 @@ type entryTerms struct {
 	answer   termSet   // the answer
 }
 
-// Build indexes every entry of base.
-func Build(base *knowledge.Base) (*Index, error) {
+// newMapping returns the index mapping: the analyzers, BM25, and the four
+// fields, none of them stored or in _all.
+func newMapping() (*mapping.IndexMappingImpl, error) {
 	m := bleve.NewIndexMapping()
 	if err := addAnalyzers(m); err != nil {
-		return nil, fmt.Errorf("index mapping: %w", err)
+		return nil, err
 	}
 	m.ScoringModel = bleveindex.BM25Scoring
 	doc := bleve.NewDocumentStaticMapping()
-	for f, an := range map[string]string{
-		fieldQuestions: stemAnalyzer, fieldKeywords: stemAnalyzer, fieldAnswer: stemAnalyzer, fieldGrams: gramAnalyzer,
-	} {
+	for _, f := range []string{fieldQuestions, fieldKeywords, fieldAnswer, fieldGrams} {
 		fm := bleve.NewTextFieldMapping()
-		fm.Analyzer = an
+		fm.Analyzer = stemAnalyzer
+		if f == fieldGrams {
+			fm.Analyzer = gramAnalyzer
+		}
 		fm.Store = false
 		fm.IncludeInAll = false
 		// Term vectors hold word positions: phrase queries (multi-word
@@ -94,25 +121,55 @@ func Build(base *knowledge.Base) (*Index, error) {
 		doc.AddFieldMappingsAt(f, fm)
 	}
 	m.DefaultMapping = doc
+	return m, nil
+}
+
+// fieldOptions returns the indexing options the mapping gives a field.
+func fieldOptions(m *mapping.IndexMappingImpl, field string) bleveindex.FieldIndexingOptions {
+	return m.DefaultMapping.Properties[field].Fields[0].Options()
+}
+
+// Build indexes every entry of base.
+//
+// Every text is analysed once, by Build itself, for both its own use and
+// Bleve's: Bleve is handed each entry's fields already analysed (see
+// analysedField), exactly as its analyzers would have made them, instead
+// of analysing every text again. The analysis runs in parallel.
+func Build(base *knowledge.Base) (*Index, error) {
+	m, err := newMapping()
+	if err != nil {
+		return nil, fmt.Errorf("index mapping: %w", err)
+	}
 	// An in-memory scorch index: BM25 scoring needs scorch (the upsidedown
 	// index that bleve.NewMemOnly builds silently falls back to TF-IDF).
 	bi, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
 	if err != nil {
 		return nil, fmt.Errorf("create index: %w", err)
 	}
-	ix := &Index{base: base, bleve: bi, an: newAnalyzer(m), terms: newTerms(), gramDF: map[string]int{}, vocab: newVocabulary()}
-	nVariants := 0
+	engine, err := bi.Advanced()
+	if err != nil {
+		bi.Close()
+		return nil, fmt.Errorf("create index: %w", err)
+	}
+	ix := &Index{base: base, bleve: bi, engine: engine, an: newAnalyzer(m), terms: newTerms(), gramDF: map[string]int{}, vocab: newVocabulary()}
+	analysed := ix.analyseEntries(m)
 	batch := bi.NewBatch()
+	for i := range analysed {
+		if err := batch.IndexAdvanced(analysed[i].doc); err != nil {
+			bi.Close()
+			return nil, fmt.Errorf("index entry %s: %w", base.Entries[i].ID, err)
+		}
+	}
+	// Bleve builds its index (on one core) while the index's own tables
+	// are made from the same analysis.
+	indexed := make(chan error, 1)
+	go func() { indexed <- bi.Batch(batch) }()
+	nVariants := 0
 	for i := range base.Entries {
-		e := &base.Entries[i]
+		a := &analysed[i]
 		var et entryTerms
-		var qtoks []token // the words of all the entry's questions
-		ids := func(text string, isQuestion bool) []int32 {
-			toks := ix.an.tokens(text)
+		ids := func(toks []token) []int32 {
 			ix.vocab.add(toks)
-			if isQuestion {
-				qtoks = append(qtoks, toks...)
-			}
 			out := make([]int32, len(toks))
 			for j, t := range toks {
 				out[j] = ix.terms.add(t.stem)
@@ -120,8 +177,8 @@ func Build(base *knowledge.Base) (*Index, error) {
 			return out
 		}
 		var all []int32
-		for _, q := range e.Questions() {
-			v := newTermSet(ids(q, true))
+		for _, q := range a.questions {
+			v := newTermSet(ids(q))
 			et.variants = append(et.variants, v)
 			for _, t := range v {
 				ix.terms.df[t]++
@@ -130,33 +187,22 @@ func Build(base *knowledge.Base) (*Index, error) {
 			nVariants++
 		}
 		et.all = newTermSet(all)
-		extra := append([]string{e.Topic}, e.Keywords...)
 		var extraIDs []int32
-		for _, k := range extra {
-			extraIDs = append(extraIDs, ids(k, false)...)
+		for _, k := range a.extra {
+			extraIDs = append(extraIDs, ids(k)...)
 		}
 		et.extra = newTermSet(extraIDs)
 		for _, t := range et.extra {
 			ix.terms.keyword[t] = true
 		}
-		et.answer = newTermSet(ids(e.Answer, false))
-		grams := grams(qtoks)
-		for _, g := range grams {
+		et.answer = newTermSet(ids(a.answer))
+		for g := range a.grams {
 			ix.gramDF[g]++
 		}
 		ix.entries = append(ix.entries, et)
-		err := batch.Index(strconv.Itoa(i), map[string]any{
-			fieldQuestions: e.Questions(),
-			fieldGrams:     e.Questions(),
-			fieldKeywords:  extra,
-			fieldAnswer:    e.Answer,
-		})
-		if err != nil {
-			bi.Close()
-			return nil, fmt.Errorf("index entry %s: %w", e.ID, err)
-		}
+		*a = analysedEntry{} // done with it
 	}
-	if err := bi.Batch(batch); err != nil {
+	if err := <-indexed; err != nil {
 		bi.Close()
 		return nil, fmt.Errorf("index: %w", err)
 	}
@@ -174,8 +220,89 @@ func Build(base *knowledge.Base) (*Index, error) {
 		}
 	}
 	ix.syn = ix.analyseSynonyms(base.Synonyms)
+	ix.indexSynonyms()
+	if err := ix.fieldVocabulary(); err != nil {
+		bi.Close()
+		return nil, fmt.Errorf("index: %w", err)
+	}
+	if err := ix.findPhrases(); err != nil {
+		bi.Close()
+		return nil, fmt.Errorf("index: %w", err)
+	}
 	ix.bm25Scale = ix.selfScore()
 	return ix, nil
+}
+
+// analysedEntry is an entry's text, analysed, and its Bleve document.
+type analysedEntry struct {
+	questions [][]token // each question's words
+	extra     [][]token // the topic's and each keyword's
+	answer    []token
+	grams     bleveindex.TokenFrequencies // letter pieces of the questions
+	doc       *document.Document
+}
+
+// analyseEntries analyses every entry, in parallel.
+func (ix *Index) analyseEntries(m *mapping.IndexMappingImpl) []analysedEntry {
+	entries := ix.base.Entries
+	out := make([]analysedEntry, len(entries))
+	wordOpts := [3]bleveindex.FieldIndexingOptions{fieldOptions(m, fieldQuestions), fieldOptions(m, fieldKeywords), fieldOptions(m, fieldAnswer)}
+	gramOpts := fieldOptions(m, fieldGrams)
+	var next atomic.Int64
+	const chunk = 64
+	var wg sync.WaitGroup
+	memos := make([]map[string]string, runtime.GOMAXPROCS(0))
+	for w := range memos {
+		memo := map[string]string{}
+		memos[w] = memo
+		wg.Go(func() {
+			for {
+				from := int(next.Add(chunk)) - chunk
+				if from >= len(entries) {
+					return
+				}
+				for i := from; i < min(from+chunk, len(entries)); i++ {
+					out[i] = ix.analyseEntry(&entries[i], i, memo, wordOpts, gramOpts)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	// The stems of the knowledge's words, for questions.
+	known := memos[0]
+	for _, memo := range memos[1:] {
+		maps.Copy(known, memo)
+	}
+	ix.an.known = known
+	return out
+}
+
+func (ix *Index) analyseEntry(e *knowledge.Entry, i int, memo map[string]string, wordOpts [3]bleveindex.FieldIndexingOptions, gramOpts bleveindex.FieldIndexingOptions) analysedEntry {
+	var a analysedEntry
+	qs := e.Questions()
+	for _, q := range qs {
+		a.questions = append(a.questions, ix.an.memoTokens(q, memo))
+	}
+	// The topic and keywords are one field of several values, as the
+	// questions are.
+	extra := append([]string{e.Topic}, e.Keywords...)
+	for _, k := range extra {
+		a.extra = append(a.extra, ix.an.memoTokens(k, memo))
+	}
+	a.answer = ix.an.memoTokens(e.Answer, memo)
+	gramLen := 0
+	a.grams, gramLen = gramFrequencies(a.questions)
+	doc := document.NewDocument(strconv.Itoa(i))
+	doc.AddField(newWordField(fieldQuestions, a.questions, true, wordOpts[0], qs))
+	doc.AddField(newAnalysedField(fieldGrams, gramOpts, gramLen, a.grams, plainBytes(qs)))
+	doc.AddField(newWordField(fieldKeywords, a.extra, true, wordOpts[1], extra))
+	doc.AddField(newWordField(fieldAnswer, [][]token{a.answer}, false, wordOpts[2], []string{e.Answer}))
+	// The mapping adds _all, with every field left out.
+	doc.AddField(document.NewCompositeFieldWithIndexingOptions("_all", true, []string{},
+		[]string{fieldQuestions, fieldGrams, fieldKeywords, fieldAnswer}, bleveindex.IndexField|bleveindex.IncludeTermVectors))
+	doc.SetIndexed()
+	a.doc = doc
+	return a
 }
 
 // Base returns the knowledge base the index was built from.
@@ -185,7 +312,12 @@ func (ix *Index) Base() *knowledge.Base { return ix.base }
 func (ix *Index) Len() int { return len(ix.entries) }
 
 // Close releases the index.
-func (ix *Index) Close() error { return ix.bleve.Close() }
+func (ix *Index) Close() error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.closed = true
+	return ix.bleve.Close()
+}
 
 // selfSamples is how many entries selfScore asks their own question.
 const selfSamples = 64
@@ -203,13 +335,13 @@ func (ix *Index) selfScore() float64 {
 		if len(units) == 0 {
 			continue
 		}
-		res, err := ix.bleve.Search(ix.request(toks, units, 10))
+		hits, err := ix.bm25(context.Background(), ix.request(toks, units), 10)
 		if err != nil {
 			continue
 		}
-		for _, h := range res.Hits {
-			if h.ID == strconv.Itoa(i) {
-				scores = append(scores, h.Score)
+		for _, h := range hits {
+			if h.entry == i {
+				scores = append(scores, h.score)
 			}
 		}
 	}

@@ -18,26 +18,38 @@ var lexiconData []byte
 
 // lexicon relates English words to other words a patient might use for the
 // same thing.
+//
+// It holds some hundred thousand words for the life of the process, so it
+// is kept free of pointers: every string is a piece of one text, found
+// through a hash table of numbers. Maps of strings would give the garbage
+// collector that many more pointers to trace in every cycle, which slowed
+// every search while it ran.
 type lexicon struct {
-	words     map[string]bool     // every word the lexicon lists
-	derived   map[string][]string // die -> death; infection -> infect
-	synonyms  map[string][]string // cure -> remedy, heal
-	irregular map[string]string   // died -> die; children -> child
+	text  string   // every string, one after another
+	off   []uint32 // string i is text[off[i]:off[i+1]]
+	table []uint32 // open addressing by hash: string number + 1, or 0
+	// Per string number:
+	word      []bool   // whether the lexicon lists it as a word
+	irregular []int32  // its base form, for an irregular form (died -> die), or -1
+	derived   []uint32 // die -> death; infection -> infect: rel[derived[i]:synonyms[i]]
+	synonyms  []uint32 // cure -> remedy, heal: rel[synonyms[i]:derived[i+1]]
+	rel       []uint32 // string numbers
+	withSyn   []bool   // whether the lexicon lists the word with synonyms
 }
 
 // english is loaded once, on first use.
 var english = sync.OnceValue(func() *lexicon {
-	l := &lexicon{words: map[string]bool{}, derived: map[string][]string{}, synonyms: map[string][]string{}, irregular: map[string]string{}}
+	b := newLexiconBuilder()
 	zr, err := gzip.NewReader(bytes.NewReader(lexiconData))
 	if err != nil {
-		return l // the embedded file is part of the build; an empty lexicon only loses recall
+		return b.finish() // the embedded file is part of the build; an empty lexicon only loses recall
 	}
 	sc := bufio.NewScanner(zr)
 	for sc.Scan() {
 		line := sc.Text()
 		if rest, ok := strings.CutPrefix(line, "="); ok {
 			if w, base, ok := strings.Cut(rest, "\t"); ok {
-				l.irregular[w] = base
+				b.irregular[b.add(w)] = b.add(base) // a later line wins
 			}
 			continue
 		}
@@ -45,18 +57,166 @@ var english = sync.OnceValue(func() *lexicon {
 		if len(f) != 3 {
 			continue
 		}
-		l.words[f[0]] = true
+		i := b.add(f[0])
+		b.word[i] = true
+		// A later line's relations win, as an empty field leaves them.
 		if f[1] != "" {
-			l.derived[f[0]] = strings.Fields(f[1])
+			b.derived[i] = b.ids(strings.Fields(f[1]))
 		}
 		if f[2] != "" {
-			l.synonyms[f[0]] = strings.Fields(f[2])
+			b.synonyms[i] = b.ids(strings.Fields(f[2]))
+			b.hasSynonyms[i] = true
 		}
 	}
-	return l
+	return b.finish()
 })
 
-func (l *lexicon) known(w string) bool { return l.words[w] }
+// lexiconBuilder collects the lexicon before it is packed.
+type lexiconBuilder struct {
+	id          map[string]int32
+	strs        []string
+	word        []bool
+	irregular   []int32
+	derived     [][]uint32
+	synonyms    [][]uint32
+	hasSynonyms []bool
+}
+
+func newLexiconBuilder() *lexiconBuilder { return &lexiconBuilder{id: map[string]int32{}} }
+
+func (b *lexiconBuilder) add(s string) int32 {
+	if i, ok := b.id[s]; ok {
+		return i
+	}
+	i := int32(len(b.strs))
+	b.id[s] = i
+	b.strs = append(b.strs, s)
+	b.word = append(b.word, false)
+	b.irregular = append(b.irregular, -1)
+	b.derived = append(b.derived, nil)
+	b.synonyms = append(b.synonyms, nil)
+	b.hasSynonyms = append(b.hasSynonyms, false)
+	return i
+}
+
+func (b *lexiconBuilder) ids(ws []string) []uint32 {
+	out := make([]uint32, len(ws))
+	for i, w := range ws {
+		out[i] = uint32(b.add(w))
+	}
+	return out
+}
+
+func (b *lexiconBuilder) finish() *lexicon {
+	n := len(b.strs)
+	l := &lexicon{
+		off:       make([]uint32, n+1),
+		word:      b.word,
+		irregular: b.irregular,
+		derived:   make([]uint32, n+1),
+		synonyms:  make([]uint32, n),
+	}
+	var text strings.Builder
+	for i, s := range b.strs {
+		text.WriteString(s)
+		l.off[i+1] = uint32(text.Len())
+		l.derived[i] = uint32(len(l.rel))
+		l.rel = append(l.rel, b.derived[i]...)
+		l.synonyms[i] = uint32(len(l.rel))
+		l.rel = append(l.rel, b.synonyms[i]...)
+	}
+	l.derived[n] = uint32(len(l.rel))
+	l.text = text.String()
+	size := 1
+	for size < 2*n+1 {
+		size *= 2
+	}
+	l.table = make([]uint32, size)
+	for i := range b.strs {
+		for h := lexHash(b.strs[i]) & uint32(size-1); ; h = (h + 1) & uint32(size-1) {
+			if l.table[h] == 0 {
+				l.table[h] = uint32(i + 1)
+				break
+			}
+		}
+	}
+	l.withSyn = b.hasSynonyms
+	return l
+}
+
+// lexHash is FNV-1a.
+func lexHash[S string | []byte](s S) uint32 {
+	h := uint32(2166136261)
+	for i := 0; i < len(s); i++ {
+		h ^= uint32(s[i])
+		h *= 16777619
+	}
+	return h
+}
+
+// lookup returns the number of string s, or -1.
+func lookup[S string | []byte](l *lexicon, s S) int32 {
+	if len(l.table) == 0 {
+		return -1
+	}
+	mask := uint32(len(l.table) - 1)
+	for h := lexHash(s) & mask; ; h = (h + 1) & mask {
+		i := l.table[h]
+		if i == 0 {
+			return -1
+		}
+		if l.str(int32(i-1)) == string(s) {
+			return int32(i - 1)
+		}
+	}
+}
+
+func (l *lexicon) str(i int32) string { return l.text[l.off[i]:l.off[i+1]] }
+
+func (l *lexicon) strs(ids []uint32) []string {
+	if len(ids) == 0 {
+		return nil
+	}
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = l.str(int32(id))
+	}
+	return out
+}
+
+func (l *lexicon) known(w string) bool {
+	i := lookup(l, w)
+	return i >= 0 && l.word[i]
+}
+
+// derivedOf returns the words derived from or to the word (die -> death).
+func (l *lexicon) derivedOf(w string) []string {
+	i := lookup(l, w)
+	if i < 0 {
+		return nil
+	}
+	return l.strs(l.rel[l.derived[i]:l.synonyms[i]])
+}
+
+// synonymsOf returns the word's synonyms (cure -> remedy, heal).
+func (l *lexicon) synonymsOf(w string) []string {
+	i := lookup(l, w)
+	if i < 0 {
+		return nil
+	}
+	return l.strs(l.rel[l.synonyms[i]:l.derived[i+1]])
+}
+
+// withSynonyms returns the words listed with synonyms.
+func (l *lexicon) withSynonyms() []string {
+	var out []string
+	for i, ok := range l.withSyn {
+		if ok {
+			out = append(out, l.str(int32(i)))
+		}
+	}
+	return out
+}
 
 // morphy suffix rules, after WordNet's: inflected ending -> base ending.
 var morphyRules = [][2]string{
@@ -68,18 +228,42 @@ var morphyRules = [][2]string{
 // bases returns the dictionary forms of w that the lexicon knows.
 func (l *lexicon) bases(w string) []string {
 	var out []string
-	if b, ok := l.irregular[w]; ok {
+	l.eachBase(w, func(b string) bool {
 		out = append(out, b)
+		return true
+	})
+	return out
+}
+
+// hasBase is whether bases(w) would return any.
+func (l *lexicon) hasBase(w string) bool {
+	found := false
+	l.eachBase(w, func(string) bool {
+		found = true
+		return false
+	})
+	return found
+}
+
+// eachBase calls yield with each dictionary form of w, in the order bases
+// returns them, until yield returns false.
+func (l *lexicon) eachBase(w string, yield func(string) bool) {
+	i := lookup(l, w)
+	if i >= 0 {
+		if b := l.irregular[i]; b >= 0 && !yield(l.str(b)) {
+			return
+		}
+		if l.word[i] && !yield(w) {
+			return
+		}
 	}
-	if l.known(w) {
-		out = append(out, w)
-	}
+	var buf [64]byte
 	for _, r := range morphyRules {
 		if stem, ok := strings.CutSuffix(w, r[0]); ok && len(stem) >= 2 {
-			if b := stem + r[1]; l.known(b) {
-				out = append(out, b)
+			b := append(append(buf[:0], stem...), r[1]...)
+			if j := lookup(l, b); j >= 0 && l.word[j] && !yield(l.str(j)) {
+				return
 			}
 		}
 	}
-	return out
 }

@@ -3,12 +3,11 @@ package index
 import (
 	"context"
 	"math"
+	"math/bits"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 
-	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/clinicbot/clinicbot/knowledge"
@@ -97,7 +96,7 @@ func (ix *Index) Search(ctx context.Context, question string, n int) ([]Hit, err
 	if len(units) == 0 || n <= 0 {
 		return nil, nil
 	}
-	res, err := ix.bleve.SearchInContext(ctx, ix.request(toks, units, max(n, maxCandidates)))
+	res, err := ix.bm25(ctx, ix.request(toks, units), max(n, maxCandidates))
 	if err != nil {
 		return nil, err
 	}
@@ -109,21 +108,22 @@ func (ix *Index) Search(ctx context.Context, question string, n int) ([]Hit, err
 		}
 	}
 	top := 0.0
-	for _, h := range res.Hits {
-		top = max(top, h.Score)
+	for _, h := range res {
+		top = max(top, h.score)
 	}
-	hits := make([]Hit, 0, len(res.Hits))
-	for _, h := range res.Hits {
-		i, err := strconv.Atoi(h.ID)
-		if err != nil || i < 0 || i >= len(ix.entries) || total == 0 || top == 0 {
-			continue
-		}
-		m := ix.match(units, total, &ix.entries[i])
-		hit := Hit{Entry: &ix.base.Entries[i], bm25: h.Score}
-		hit.rank = h.Score/top + m.f1 + 0.5*m.precision + 0.5*m.ownWords
-		known := math.Pow(knownW/total, 3)
+	if total == 0 || top == 0 {
+		return []Hit{}, nil
+	}
+	known := math.Pow(knownW/total, 3)
+	hits := make([]Hit, 0, len(res))
+	mt := ix.newMatcher(units, total)
+	defer ix.releaseMatcher(mt)
+	for _, h := range res {
+		m := mt.match(&ix.entries[h.entry])
+		hit := Hit{Entry: &ix.base.Entries[h.entry], bm25: h.score}
+		hit.rank = h.score/top + m.f1 + 0.5*m.precision + 0.5*m.ownWords
 		hit.Confidence = known * max(
-			min(1, h.Score/ix.bm25Scale)*math.Sqrt(m.coverage),
+			min(1, h.score/ix.bm25Scale)*math.Sqrt(m.coverage),
 			// A question that is, nearly word for word, one of the entry's
 			// own is answered with confidence however common its words are.
 			math.Pow(m.f1, 6))
@@ -139,12 +139,19 @@ func (ix *Index) Search(ctx context.Context, question string, n int) ([]Hit, err
 // request builds the Bleve search for a question: every form of every unit
 // in every field, each with its weight, and the question's letter pieces.
 // The patient's text never reaches Bleve's query-string parser.
-func (ix *Index) request(toks []token, units []unit, size int) *bleve.SearchRequest {
-	var should []query.Query
-	seen := map[string]bool{}
+func (ix *Index) request(toks []token, units []unit) query.Query {
+	n := 0
+	for _, u := range units {
+		n += len(u.forms)
+	}
+	should := make([]query.Query, 0, 3*n+1)
+	seen := make(map[string]bool, n)
 	for _, u := range units {
 		for j, f := range u.forms {
-			key := strings.Join(f.stems, " ")
+			key := f.stems[0] // a word has no spaces, so no word is a phrase's key
+			if len(f.stems) > 1 {
+				key = strings.Join(f.stems, " ")
+			}
 			// A synonym the knowledge never uses cannot match; the patient's
 			// own words are always asked for (see fieldQueries).
 			if seen[key] || ix.tooCommon(f) || (j > 0 && f.ids == nil) {
@@ -178,7 +185,7 @@ func (ix *Index) request(toks []token, units []unit, size int) *bleve.SearchRequ
 		// One clause for all pieces, so their number does not swamp the words.
 		should = append(should, query.NewDisjunctionQuery(gramQs))
 	}
-	return bleve.NewSearchRequestOptions(query.NewDisjunctionQuery(should), size, 0, false)
+	return query.NewDisjunctionQuery(should)
 }
 
 // Common words: in a large knowledge base, a word found in more than
@@ -202,23 +209,38 @@ func (ix *Index) tooCommon(f form) bool {
 // field's weight times the form's credit. Every field is asked even for
 // words it lacks: Bleve scales a disjunction by the share of clauses that
 // match, and that share is part of how a question with unknown words shows
-// it is out of scope.
+// it is out of scope. A clause known to match nothing is a noMatchQuery,
+// which counts the same without being searched.
 func (ix *Index) fieldQueries(f form) []query.Query {
-	var out []query.Query
-	for _, fl := range []struct {
-		name  string
-		boost float64
-	}{{fieldQuestions, boostQuestions}, {fieldKeywords, boostKeywords}, {fieldAnswer, boostAnswer}} {
+	out := make([]query.Query, 0, len(wordFields))
+	phrase := ""
+	if len(f.stems) > 1 {
+		phrase = strings.Join(f.stems, " ")
+	}
+	for fi, fl := range wordFields {
+		var q query.Query
+		var none bool
 		if len(f.stems) == 1 {
 			tq := query.NewTermQuery(f.stems[0])
 			tq.SetField(fl.name)
 			tq.SetBoost(fl.boost * f.credit)
-			out = append(out, tq)
+			q = tq
+			id := int32(-1)
+			if f.ids != nil {
+				id = f.ids[0]
+			}
+			none = ix.lacks(fi, id)
 		} else {
 			pq := query.NewPhraseQuery(f.stems, fl.name)
 			pq.SetBoost(fl.boost * f.credit)
-			out = append(out, pq)
+			q = pq
+			n, ok := ix.phraseNone[phrase]
+			none = ok && n&(1<<fi) != 0
 		}
+		if none && !ix.exact {
+			q = &noMatchQuery{ix: ix, key: noMatchKey{fl.name, fl.boost * f.credit, phrase}, real: q}
+		}
+		out = append(out, q)
 	}
 	return out
 }
@@ -231,7 +253,7 @@ func (ix *Index) units(question []token) []unit {
 	// misspelt "ache").
 	lex := english()
 	for i, t := range toks {
-		if ix.vocab.has(t.plain) || isNumber(t.plain) || len(lex.bases(t.plain)) > 0 {
+		if ix.vocab.has(t.plain) || isNumber(t.plain) || lex.hasBase(t.plain) {
 			continue
 		}
 		if c := ix.vocab.correct(t.plain); c != "" {
@@ -244,7 +266,15 @@ func (ix *Index) units(question []token) []unit {
 	var units []unit
 	covered := make([]bool, len(st))
 	// Synonym groups first; within a group, longer phrases were put first.
-	for _, g := range ix.syn {
+	// Only groups with a member starting with one of the question's words
+	// can match.
+	var groups []int32
+	for _, s := range st {
+		groups = append(groups, ix.synStarts[s]...)
+	}
+	slices.Sort(groups)
+	for _, gi := range slices.Compact(groups) {
+		g := ix.syn[gi]
 		for _, m := range g {
 			at := indexOf(st, m)
 			if at < 0 || slices.Contains(covered[at:at+len(m)], true) {
@@ -296,14 +326,15 @@ func (ix *Index) units(question []token) []unit {
 // related returns the forms the English lexicon relates to a question
 // word, among the stems this index knows.
 func (ix *Index) related(plain, stem string) []form {
+	// Cached per index: the lexicon is finite, so the cache is bounded.
+	// Only words with dictionary forms are cached.
+	if f, ok := ix.relatedCache.Load(plain); ok {
+		return f.([]form)
+	}
 	lex := english()
 	bases := lex.bases(plain)
 	if len(bases) == 0 {
 		return nil
-	}
-	// Cached per index: the lexicon is finite, so the cache is bounded.
-	if f, ok := ix.relatedCache.Load(plain); ok {
-		return f.([]form)
 	}
 	seen := map[string]bool{stem: true}
 	var out []form
@@ -317,10 +348,10 @@ func (ix *Index) related(plain, stem string) []form {
 	}
 	for _, b := range bases {
 		add(b, 1)
-		for _, d := range lex.derived[b] {
+		for _, d := range lex.derivedOf(b) {
 			add(d, creditDerived)
 		}
-		for _, s := range lex.synonyms[b] {
+		for _, s := range lex.synonymsOf(b) {
 			add(s, creditSynonym)
 		}
 	}
@@ -336,33 +367,243 @@ type matchStats struct {
 	coverage  float64 // share of the question covered by all the entry's text
 }
 
-func (ix *Index) match(units []unit, total float64, e *entryTerms) matchStats {
+// matcher is a question's units prepared for matching against many
+// entries (see match). Every stem any form uses gets a local number, in
+// ascending order of term number; a set of stems is then a bitset over the
+// local numbers, so that whether a form is covered takes a mask test
+// instead of a search per stem.
+type matcher struct {
+	units []matchUnit
+	total float64
+	// empty is whether some form has no stems, and so is covered by any set.
+	empty bool
+	local []int32 // local number -> term number, ascending
+	idf   []float64
+	words int // length of a bitset in words
+
+	// Scratch, reused for every entry.
+	slot      []int32 // term number -> local number + 1 (0: not in the question)
+	elsewhere []float64
+	pres      []uint64 // stems in one question of the entry
+	all       []uint64 // stems in all the entry's questions
+	extra     []uint64
+	answer    []uint64
+	used      []uint64
+}
+
+type matchUnit struct {
+	weight float64
+	any    []wordMask // the stems of all its forms: none present, no form covered
+	empty  bool       // a form without stems, covered by any set
+	// forms that can be covered, by credit, highest first and among equal
+	// credits in the unit's order: the first covered is the one to take
+	// (see refMatch in match_test.go for match stated plainly).
+	forms []matchForm
+}
+
+type matchForm struct {
+	credit float64
+	mask   []wordMask // the form's stems, by bitset word
+}
+
+type wordMask struct {
+	w int
+	m uint64
+}
+
+// newMatcher prepares units for match; releaseMatcher it when done.
+func (ix *Index) newMatcher(units []unit, total float64) *matcher {
+	mt, _ := ix.matchers.Get().(*matcher)
+	if mt == nil {
+		mt = &matcher{slot: make([]int32, len(ix.terms.df))}
+	}
+	mt.total = total
+	mt.local = mt.local[:0]
+	for _, u := range units {
+		for _, f := range u.forms {
+			mt.local = append(mt.local, f.ids...)
+		}
+	}
+	slices.Sort(mt.local)
+	mt.local = slices.Compact(mt.local)
+	mt.idf = mt.idf[:0]
+	for l, t := range mt.local {
+		mt.slot[t] = int32(l + 1)
+		mt.idf = append(mt.idf, ix.terms.idf[t])
+	}
+	mt.words = (len(mt.local) + 63) / 64
+	mt.units = mt.units[:0]
+	mt.empty = false
+	for _, u := range units {
+		mu := matchUnit{weight: u.weight}
+		for _, f := range u.forms {
+			// A form with no credit or a stem the knowledge lacks counts
+			// for nothing.
+			if f.ids == nil || f.credit <= 0 {
+				continue
+			}
+			var mf matchForm
+			mf.credit = f.credit
+			for _, id := range f.ids {
+				l := int(mt.slot[id] - 1)
+				mf.mask = addBit(mf.mask, l)
+				mu.any = addBit(mu.any, l)
+			}
+			mu.empty = mu.empty || len(f.ids) == 0
+			mt.empty = mt.empty || mu.empty
+			mu.forms = append(mu.forms, mf)
+		}
+		slices.SortStableFunc(mu.forms, func(a, b matchForm) int {
+			switch {
+			case a.credit > b.credit:
+				return -1
+			case a.credit < b.credit:
+				return 1
+			}
+			return 0
+		})
+		mt.units = append(mt.units, mu)
+	}
+	mt.elsewhere = grow(mt.elsewhere, len(units))
+	mt.pres = grow(mt.pres, mt.words)
+	mt.all = grow(mt.all, mt.words)
+	mt.extra = grow(mt.extra, mt.words)
+	mt.answer = grow(mt.answer, mt.words)
+	mt.used = grow(mt.used, mt.words)
+	return mt
+}
+
+// releaseMatcher keeps the matcher's scratch for another question.
+func (ix *Index) releaseMatcher(mt *matcher) {
+	for _, t := range mt.local {
+		mt.slot[t] = 0
+	}
+	ix.matchers.Put(mt)
+}
+
+// addBit adds bit l to a mask kept in ascending order of words.
+func addBit(mask []wordMask, l int) []wordMask {
+	w, bit := l/64, uint64(1)<<(l%64)
+	i, found := slices.BinarySearchFunc(mask, w, func(wm wordMask, w int) int { return wm.w - w })
+	if found {
+		mask[i].m |= bit
+		return mask
+	}
+	return slices.Insert(mask, i, wordMask{w, bit})
+}
+
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}
+
+// presence sets the bits of the question's stems that are in the set.
+func (mt *matcher) presence(in termSet, bits []uint64) {
+	clear(bits)
+	if len(in) <= 4*len(mt.local) {
+		for _, t := range in {
+			if l := mt.slot[t] - 1; l >= 0 {
+				bits[l/64] |= 1 << (l % 64)
+			}
+		}
+		return
+	}
+	// A long text (an answer): look up the question's few stems instead.
+	for l, t := range mt.local {
+		if in.has(t) {
+			bits[l/64] |= 1 << (l % 64)
+		}
+	}
+}
+
+// covered returns the credit of the best form of u wholly present in
+// bits (0 if none) and that form.
+func (u *matchUnit) covered(bits []uint64) (float64, *matchForm) {
+	if !u.empty {
+		none := true
+		for _, wm := range u.any {
+			if bits[wm.w]&wm.m != 0 {
+				none = false
+				break
+			}
+		}
+		if none {
+			return 0, nil
+		}
+	}
+	for i := range u.forms {
+		f := &u.forms[i]
+		ok := true
+		for _, wm := range f.mask {
+			if bits[wm.w]&wm.m != wm.m {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return f.credit, f
+		}
+	}
+	return 0, nil
+}
+
+// match measures how the entry matches the matcher's question. It
+// computes exactly what refMatch (match_test.go) does, in the same order of
+// floating-point operations, with sets of stems as bitsets.
+func (mt *matcher) match(e *entryTerms) matchStats {
 	var m matchStats
-	var used []int32
+	total := mt.total
 	// What the keywords and answer give each unit is the same for every
 	// question of the entry.
-	elsewhere := make([]float64, len(units))
-	for i, u := range units {
-		elsewhere[i] = max(creditKeywords*coveredBy(u, e.extra, nil), creditAnswer*coveredBy(u, e.answer, nil))
+	mt.presence(e.extra, mt.extra)
+	mt.presence(e.answer, mt.answer)
+	elsewhere := mt.elsewhere
+	for i := range mt.units {
+		u := &mt.units[i]
+		k, _ := u.covered(mt.extra)
+		a, _ := u.covered(mt.answer)
+		elsewhere[i] = max(creditKeywords*k, creditAnswer*a)
 	}
+	// The entry's questions together cover what each covers: their union.
+	clear(mt.all)
 	for vi, v := range e.variants {
-		used = used[:0]
+		mt.presence(v, mt.pres)
+		none := true
+		for w, b := range mt.pres {
+			mt.all[w] |= b
+			none = none && b == 0
+		}
+		if none && !mt.empty {
+			// None of the question's stems: no form covered, so a recall
+			// of at most what is found elsewhere, no precision, and no f1,
+			// precision or own share above zero, which m already has.
+			continue
+		}
+		clear(mt.used)
 		got, own := 0.0, 0.0
-		for i, u := range units {
-			mark := len(used)
-			c := coveredBy(u, v, &used)
+		for i := range mt.units {
+			u := &mt.units[i]
+			c, f := u.covered(mt.pres)
 			own += c * u.weight
 			if elsewhere[i] > c {
-				c = elsewhere[i]
-				used = used[:mark] // the credit comes from elsewhere, not this question's words
+				c = elsewhere[i] // the credit comes from elsewhere, not this question's words
+			} else if f != nil {
+				for _, wm := range f.mask {
+					mt.used[wm.w] |= wm.m
+				}
 			}
 			got += c * u.weight
 		}
 		recall := got / total
-		slices.Sort(used)
+		// The weight of the question's stems used, summed in term order.
 		vgot := 0.0
-		for _, t := range slices.Compact(used) {
-			vgot += ix.terms.idf[t]
+		for w, b := range mt.used {
+			for b != 0 {
+				vgot += mt.idf[w*64+bits.TrailingZeros64(b)]
+				b &= b - 1
+			}
 		}
 		precision := 0.0
 		if vw := e.variantW[vi]; vw > 0 {
@@ -375,37 +616,13 @@ func (ix *Index) match(units []unit, total float64, e *entryTerms) matchStats {
 		m.ownWords = max(m.ownWords, own/total)
 	}
 	got := 0.0
-	for i, u := range units {
-		got += max(coveredBy(u, e.all, nil), elsewhere[i]) * u.weight
+	for i := range mt.units {
+		u := &mt.units[i]
+		c, _ := u.covered(mt.all)
+		got += max(c, elsewhere[i]) * u.weight
 	}
 	m.coverage = got / total
 	return m
-}
-
-// coveredBy returns the credit of the best form of u wholly present in
-// the set (0 if none), appending its terms to used when used is not nil.
-func coveredBy(u unit, in termSet, used *[]int32) float64 {
-	best := 0.0
-	var bestForm []int32
-	for _, f := range u.forms {
-		if f.credit <= best || f.ids == nil {
-			continue
-		}
-		ok := true
-		for _, id := range f.ids {
-			if !in.has(id) {
-				ok = false
-				break
-			}
-		}
-		if ok {
-			best, bestForm = f.credit, f.ids
-		}
-	}
-	if used != nil {
-		*used = append(*used, bestForm...)
-	}
-	return best
 }
 
 func indexOf(haystack, needle []string) int {
@@ -448,4 +665,17 @@ func (ix *Index) analyseSynonyms(groups [][]string) []synonymGroup {
 		}
 	}
 	return out
+}
+
+// indexSynonyms maps each stem that starts a member of a synonym group to
+// those groups' numbers, ascending.
+func (ix *Index) indexSynonyms() {
+	ix.synStarts = map[string][]int32{}
+	for gi, g := range ix.syn {
+		for _, m := range g {
+			if gs := ix.synStarts[m[0]]; len(gs) == 0 || gs[len(gs)-1] != int32(gi) {
+				ix.synStarts[m[0]] = append(gs, int32(gi))
+			}
+		}
+	}
 }
