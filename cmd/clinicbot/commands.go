@@ -8,7 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -204,6 +204,16 @@ func (e *evalFlags) parse(name string, args []string, stderr io.Writer, extra fu
 	return nil
 }
 
+// load reads the labelled questions and builds the engine to measure.
+func (e *evalFlags) load() ([]eval.Question, source, *answer.Engine, error) {
+	qs, err := eval.ReadFile(e.queries)
+	if err != nil {
+		return nil, source{}, nil, err
+	}
+	_, src, eng, err := e.setup()
+	return qs, src, eng, err
+}
+
 func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var f evalFlags
 	var misses bool
@@ -219,11 +229,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	qs, err := eval.ReadFile(f.queries)
-	if err != nil {
-		return err
-	}
-	_, src, eng, err := f.setup()
+	qs, src, eng, err := f.load()
 	if err != nil {
 		return err
 	}
@@ -269,11 +275,7 @@ func runTune(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	qs, err := eval.ReadFile(f.queries)
-	if err != nil {
-		return err
-	}
-	_, src, eng, err := f.setup()
+	qs, src, eng, err := f.load()
 	if err != nil {
 		return err
 	}
@@ -282,7 +284,7 @@ func runTune(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			fmt.Fprintln(stderr, "clinicbot tune: give --out FILE (the embedded knowledge cannot be written)")
 			return errUsage
 		}
-		out = src.dir + string(os.PathSeparator) + "settings.yaml"
+		out = filepath.Join(src.dir, settingsFile)
 	}
 	before := eval.Run(ctx, eng, qs)
 	s := eval.Tune(ctx, eng, qs)
