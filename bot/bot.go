@@ -190,7 +190,7 @@ func New(live *answer.Live, opts Options) (*Bot, error) {
 
 // allowedUpdates are the update kinds the bot asks Telegram for.
 func allowedUpdates() []string {
-	return []string{models.AllowedUpdateMessage, models.AllowedUpdateCallbackQuery}
+	return []string{models.AllowedUpdateMessage, models.AllowedUpdateEditedMessage, models.AllowedUpdateCallbackQuery}
 }
 
 var webhookSecretPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)

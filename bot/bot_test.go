@@ -338,7 +338,7 @@ func TestStartWelcomeAndCommandMenu(t *testing.T) {
 	if len(order) < 2 || order[0] != "deleteWebhook" {
 		t.Errorf("calls %v: want deleteWebhook first", order)
 	}
-	if au := e.srv.Calls("getUpdates")[0].Params.Get("allowed_updates"); au != `["message","callback_query"]` {
+	if au := e.srv.Calls("getUpdates")[0].Params.Get("allowed_updates"); au != `["message","edited_message","callback_query"]` {
 		t.Errorf("allowed_updates %s", au)
 	}
 }
@@ -515,7 +515,7 @@ func TestUrgentHasNoButtons(t *testing.T) {
 
 func TestNonTextMessages(t *testing.T) {
 	e := start(t, setup{})
-	e.srv.Enqueue(fakeapi.PhotoMessage(42, "is this normal?"))
+	e.srv.Enqueue(fakeapi.PhotoMessage(42, ""))
 	voice := fakeapi.TextMessage(43, "")
 	voice.Message.Voice = &models.Voice{FileID: "v1", FileUniqueID: "uv1", Duration: 3}
 	e.srv.Enqueue(voice)
@@ -528,6 +528,33 @@ func TestNonTextMessages(t *testing.T) {
 		if !strings.Contains(c.Text(), "only read text") {
 			t.Errorf("non-text reply %q", c.Text())
 		}
+	}
+}
+
+// A caption is the patient's words: it is answered like a message, and an
+// emergency in it gets the urgent reply.
+func TestCaptionAnswered(t *testing.T) {
+	e := start(t, setup{})
+	e.srv.Enqueue(fakeapi.PhotoMessage(45, "my back is agony and I can't control my bladder"))
+	c := e.sent(1)[0]
+	if !strings.Contains(c.Text(), "999") || c.ReplyMarkup() != "" {
+		t.Errorf("caption with a red flag: got %q (markup %s), want the urgent reply", c.Text(), c.ReplyMarkup())
+	}
+	e.srv.Enqueue(fakeapi.PhotoMessage(46, "what is facet joint denervation?"))
+	if c := e.sent(2)[1]; !strings.Contains(c.Text(), "Facet joint denervation is") {
+		t.Errorf("caption question: got %q, want the passage", c.Text())
+	}
+}
+
+// An edit is not answered again, unless it now describes an emergency.
+func TestEditedMessageUrgentOnly(t *testing.T) {
+	e := start(t, setup{})
+	e.srv.Enqueue(fakeapi.EditedMessage(47, 1, "what is facet joint denervation?"))
+	e.quiet(0)
+	e.srv.Enqueue(fakeapi.EditedMessage(47, 1, "what is facet joint denervation? also since this morning I can't feel my legs"))
+	c := e.sent(1)[0]
+	if !strings.Contains(c.Text(), "999") {
+		t.Errorf("edit with a red flag: got %q, want the urgent reply", c.Text())
 	}
 }
 
@@ -833,7 +860,7 @@ func (w *webhookEnv) say(chat int64, text string) {
 func TestWebhook(t *testing.T) {
 	w := startWebhook(t)
 	wh := w.srv.Webhook()
-	if wh.URL != w.url || wh.SecretToken != webhookSecret || fmt.Sprint(wh.AllowedUpdates) != "[message callback_query]" {
+	if wh.URL != w.url || wh.SecretToken != webhookSecret || fmt.Sprint(wh.AllowedUpdates) != "[message edited_message callback_query]" {
 		t.Errorf("setWebhook: %+v", wh)
 	}
 	update := `{"update_id":5000,"message":{"message_id":1,"date":1,"chat":{"id":42,"type":"private"},"text":"/help"}}`

@@ -53,6 +53,11 @@ func (b *Bot) onUpdate(ctx context.Context, _ *tgbot.Bot, u *models.Update) {
 	case u.Message != nil:
 		m := u.Message
 		chat, handle = m.Chat.ID, func(t *turn) { b.handleMessage(t, m) }
+	case u.EditedMessage != nil && u.EditedMessage.Chat.Type == models.ChatTypePrivate:
+		// An edit is not a new question, but a patient may add an
+		// emergency to what they wrote: that still gets the urgent reply.
+		m := u.EditedMessage
+		chat, handle = m.Chat.ID, func(t *turn) { b.handleEdit(t, m) }
 	case u.CallbackQuery != nil:
 		q := u.CallbackQuery
 		if to, ok := callbackTarget(q); ok {
@@ -174,6 +179,12 @@ func (b *Bot) handleMessage(t *turn, m *models.Message) {
 		return
 	}
 	text := m.Text
+	if text == "" && m.Caption != "" {
+		// A photo or file with words: the words are the patient's message
+		// (and may describe an emergency).
+		b.question(t, m.Caption)
+		return
+	}
 	if text == "" {
 		if !hasContent(m) {
 			t.to = nil // a service message (member joined, pinned…): nothing to say
@@ -192,6 +203,26 @@ func (b *Bot) handleMessage(t *turn, m *models.Message) {
 		return
 	}
 	b.question(t, text)
+}
+
+// handleEdit answers an edited private message only when the edit
+// describes an emergency; other edits are left alone.
+func (b *Bot) handleEdit(t *turn, m *models.Message) {
+	text := m.Text
+	if text == "" {
+		text = m.Caption
+	}
+	if text == "" {
+		return
+	}
+	r := b.live.Engine().Answer(t.ctx, text)
+	if r.Kind != answer.KindUrgent {
+		t.what = "edit_ignored"
+		return
+	}
+	t.to = &target{chat: m.Chat.ID}
+	t.what = string(r.Kind)
+	b.send(t.ctx, *t.to, replyMessages(r))
 }
 
 // question answers free text with the core's reply.
