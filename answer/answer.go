@@ -120,14 +120,10 @@ func (e *Engine) Settings() Settings { return e.settings }
 func (e *Engine) Answer(ctx context.Context, message string) Reply {
 	q := clean(message)
 	r := Reply{Question: q, BookingURL: e.texts.BookingURL, Choices: []Choice{}, Candidates: []Candidate{}}
-	if e.safety != nil {
-		// The whole message, with its line breaks: a red flag may come
-		// after a long history, and sentences matter to the rules.
-		if alert, ok := e.safety.Check(forSafety(message)); ok {
-			r.Kind, r.Alert, r.Score, r.BookingURL = KindUrgent, alert, 1, ""
-			r.Text = e.urgentText(alert)
-			return r
-		}
+	// The whole message, with its line breaks: a red flag may come after a
+	// long history, and sentences matter to the rules.
+	if u, ok := e.Urgent(message); ok {
+		return u
 	}
 	hits, err := e.ix.Search(ctx, q, 5)
 	if err != nil {
@@ -136,7 +132,7 @@ func (e *Engine) Answer(ctx context.Context, message string) Reply {
 	if kind, ok := smalltalk(q); ok && (len(hits) == 0 || hits[0].Confidence < max(e.settings.Answer, smalltalkOverride)) {
 		// A greeting or thanks, unless the knowledge has an entry for it
 		// that matches all but word for word.
-		r.Kind, r.Text, r.Score = KindSmalltalk, e.smalltalkText(kind), 1
+		r.Kind, r.Text, r.Score, r.BookingURL = KindSmalltalk, e.smalltalkText(kind), 1, ""
 		return r
 	}
 	for _, h := range hits {
@@ -165,9 +161,30 @@ func (e *Engine) Answer(ctx context.Context, message string) Reply {
 		} else {
 			r.Text = "I'm not completely sure I've understood. Did you mean one of these?"
 		}
+		r.Text += "\n\n" + e.emergencyLine()
+		r.BookingURL = "" // the patient picks first; the answer then offers booking
 	}
 	return r
 }
+
+// Urgent returns the urgent reply when text describes an emergency, for
+// messages that are not questions (commands): the safety check runs on
+// everything a patient writes.
+func (e *Engine) Urgent(text string) (Reply, bool) {
+	if e.safety == nil {
+		return Reply{}, false
+	}
+	alert, ok := e.safety.Check(forSafety(text))
+	if !ok {
+		return Reply{}, false
+	}
+	return Reply{Question: clean(text), Kind: KindUrgent, Alert: alert, Score: 1, Text: e.urgentText(alert), Choices: []Choice{}, Candidates: []Candidate{}}, true
+}
+
+// Close releases the engine's index. Replies in progress on it fail
+// softly (the fallback), so close an engine only after it is swapped out
+// and its last replies have had time to finish.
+func (e *Engine) Close() error { return e.ix.Close() }
 
 // Entry returns the reply that shows one entry, for a button press or a deep link.
 func (e *Engine) Entry(id string) (Reply, bool) {
@@ -192,11 +209,6 @@ func (e *Engine) entryReply(r Reply, ent *knowledge.Entry, conf float64) Reply {
 	return r
 }
 
-// Fallback returns the "I don't know" reply, for messages that are not text.
-func (e *Engine) Fallback() Reply {
-	return Reply{Kind: KindFallback, Text: e.fallbackText(), BookingURL: e.texts.BookingURL, Choices: []Choice{}, Candidates: []Candidate{}}
-}
-
 func (e *Engine) fallbackText() string {
 	var b strings.Builder
 	b.WriteString("I'm sorry, I don't have an answer to that in the clinic's information, and I'd rather not guess.\n\n")
@@ -208,8 +220,18 @@ func (e *Engine) fallbackText() string {
 	if e.texts.Contact != "" {
 		b.WriteString("\n\n" + e.texts.Contact)
 	}
-	b.WriteString("\n\nI give general information, not medical advice.")
+	b.WriteString("\n\nI give general information, not medical advice. " + e.emergencyLine())
 	return b.String()
+}
+
+// emergencyLine reminds a patient the bot did not understand where to go
+// if they are unwell: a red flag in words no rule knows must not end in
+// "I don't know" alone.
+func (e *Engine) emergencyLine() string {
+	if e.texts.EmergencyNumber == "" {
+		return "If you feel seriously unwell, get urgent medical help now."
+	}
+	return fmt.Sprintf("If you feel seriously unwell or this is an emergency, call %s now.", e.texts.EmergencyNumber)
 }
 
 func (e *Engine) urgentText(a safety.Alert) string {

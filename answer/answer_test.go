@@ -152,7 +152,7 @@ func TestChoices(t *testing.T) {
 		if len(r.Choices) < 1 || len(r.Choices) > 3 {
 			t.Errorf("%q: %d choices, want 1 to 3", q, len(r.Choices))
 		}
-		if r.EntryID != "" || r.Title != "" || r.Entry != nil || r.BookingURL != bookingURL {
+		if r.EntryID != "" || r.Title != "" || r.Entry != nil || r.BookingURL != "" { // Telegram shows no booking button with choices
 			t.Errorf("%q: choices reply has entry %q title %q booking %q", q, r.EntryID, r.Title, r.BookingURL)
 		}
 		if !strings.Contains(r.Text, "not completely sure") {
@@ -223,13 +223,21 @@ func TestFallback(t *testing.T) {
 			t.Errorf("score %v, best candidate %v", r.Score, r.Candidates[0].Score)
 		}
 	})
-	t.Run("Fallback()", func(t *testing.T) {
-		r := engine(t).Fallback()
-		if r.Kind != answer.KindFallback || r.Text != ask(t, "best pizza in rome").Text || r.BookingURL != bookingURL {
-			t.Errorf("Fallback() = %+v", r)
+	t.Run("Urgent()", func(t *testing.T) {
+		r, ok := engine(t).Urgent("/help my back hurts and I can't control my bladder")
+		if !ok || r.Kind != answer.KindUrgent || !strings.Contains(r.Text, "999") || r.BookingURL != "" {
+			t.Errorf("Urgent() = %+v, %v", r, ok)
 		}
 		if r.Choices == nil || r.Candidates == nil {
-			t.Error("Fallback() has nil lists (JSON null)")
+			t.Error("Urgent() has nil lists (JSON null)")
+		}
+		if _, ok := engine(t).Urgent("/help"); ok {
+			t.Error("Urgent(/help) flagged")
+		}
+	})
+	t.Run("fallback names the emergency number", func(t *testing.T) {
+		if r := ask(t, "best pizza in rome"); !strings.Contains(r.Text, "call 999 now") {
+			t.Errorf("fallback %q", r.Text)
 		}
 	})
 }

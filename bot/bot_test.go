@@ -1057,3 +1057,13 @@ func TestNewValidates(t *testing.T) {
 		t.Errorf("second Run: %v", err)
 	}
 }
+
+// A command carrying a red flag gets the urgent reply, not the command's.
+func TestCommandWithRedFlag(t *testing.T) {
+	e := start(t, setup{})
+	e.srv.Enqueue(fakeapi.TextMessage(48, "/help my back is agony and I can't control my bladder"))
+	c := e.sent(1)[0]
+	if !strings.Contains(c.Text(), "999") || c.ReplyMarkup() != "" {
+		t.Errorf("got %q (markup %s), want the urgent reply", c.Text(), c.ReplyMarkup())
+	}
+}

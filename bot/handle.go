@@ -65,7 +65,7 @@ func (b *Bot) onUpdate(ctx context.Context, _ *tgbot.Bot, u *models.Update) {
 		}
 		handle = func(t *turn) { b.handleCallback(t, q) }
 	default:
-		// Edited messages, channel posts and the like: nothing to answer.
+		// Group edits, channel posts and the like: nothing to answer.
 		b.log.Debug("telegram: update ignored", "update", u.ID, "kind", updateKind(u))
 		return
 	}
@@ -155,9 +155,6 @@ func updateKind(u *models.Update) string {
 func (b *Bot) handleMessage(t *turn, m *models.Message) {
 	me := b.me.Load()
 	group := m.Chat.Type == models.ChatTypeGroup || m.Chat.Type == models.ChatTypeSupergroup
-	if m.Chat.Type == models.ChatTypeChannel {
-		return
-	}
 	cmd, arg, isCmd, explicit, forMe := parseCommand(m.Text, me)
 	if isCmd && !forMe {
 		return // addressed to another bot
@@ -173,16 +170,21 @@ func (b *Bot) handleMessage(t *turn, m *models.Message) {
 		to.group, to.replyTo = true, m.ID
 	}
 	t.to = &to
-	t.text = m.Text
-	if isCmd {
-		b.command(t, cmd, arg, explicit)
-		return
-	}
 	text := m.Text
-	if text == "" && m.Caption != "" {
+	if text == "" {
 		// A photo or file with words: the words are the patient's message
 		// (and may describe an emergency).
-		b.question(t, m.Caption)
+		text = m.Caption
+	}
+	t.text = text
+	if isCmd {
+		// "/help I can't feel my legs": the red-flag check reads everything.
+		if r, ok := b.live.Engine().Urgent(text); ok {
+			t.what = string(r.Kind)
+			b.send(t.ctx, to, replyMessages(r))
+			return
+		}
+		b.command(t, cmd, arg, explicit)
 		return
 	}
 	if text == "" {
@@ -212,11 +214,8 @@ func (b *Bot) handleEdit(t *turn, m *models.Message) {
 	if text == "" {
 		text = m.Caption
 	}
-	if text == "" {
-		return
-	}
-	r := b.live.Engine().Answer(t.ctx, text)
-	if r.Kind != answer.KindUrgent {
+	r, ok := b.live.Engine().Urgent(text)
+	if !ok {
 		t.what = "edit_ignored"
 		return
 	}

@@ -116,12 +116,12 @@ func (b *Bot) privacyText() string {
 		s.WriteString("By default this bot keeps no copy of what you write. Its logs note which answers were given, under a code that can't be traced back to your Telegram account.\n\n")
 	}
 	if b.opts.OnUnanswered != nil {
-		s.WriteString("When I can't answer a question, its words are kept so the clinic team can add the answer: not your Telegram name, username or account, and e-mail addresses and phone numbers in it are blanked out. Please don't put your name or health details in a question")
+		s.WriteString("When I can't answer a question, its words are kept")
 		if d := b.opts.UnansweredRetention; d > 0 {
 			days := int((d + 24*time.Hour - 1) / (24 * time.Hour))
-			fmt.Fprintf(&s, ", for at most %d day%s", days, plural(days))
+			fmt.Fprintf(&s, " for at most %d day%s", days, plural(days))
 		}
-		s.WriteString(".\n\n")
+		s.WriteString(" so the clinic team can add the answer: not your Telegram name, username or account, and names, e-mail addresses, phone numbers, dates and postcodes in it are blanked out. Please don't put your name or health details in a question.\n\n")
 	}
 	s.WriteString("Telegram keeps this chat, like any Telegram conversation; you can delete it at any time.")
 	return s.String()

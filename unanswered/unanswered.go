@@ -17,23 +17,39 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"sync"
 	"time"
 )
 
 var (
 	emailRE = regexp.MustCompile(`[^\s@]+@[^\s@]+\.[^\s@]+`)
+	// Dates such as 12/03/1985 or 12-3-85: dates of birth.
+	dateRE = regexp.MustCompile(`\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b`)
 	// Seven or more digits, possibly split by spaces, dots, dashes or
 	// brackets, with an optional leading +: phone numbers, NHS and other
 	// reference numbers.
 	phoneRE = regexp.MustCompile(`\+?\d[\d\s().-]{5,}\d`)
-	nameRE  = regexp.MustCompile(`\b((?i:my name is|my name's|i am called|i'm called|this is))\s+\p{Lu}[\p{L}'-]*(\s+\p{Lu}[\p{L}'-]+)*`)
+	// UK postcodes (SW1A 1AA, w1g9qj).
+	postcodeRE = regexp.MustCompile(`(?i)\b[a-z]{1,2}\d[a-z\d]?\s*\d[a-z]{2}\b`)
+	// A self-introduction, then the name (one or two words, in any case).
+	nameRE = regexp.MustCompile(`(?i)\b(my name is|my name's|my names|i am called|i'm called|im called|this is)\s+([\p{L}'-]+)(\s+[\p{L}'-]+)?`)
 )
 
+// notName are words that end a name written in lower case ("my name is
+// john and ...").
+var notName = map[string]bool{
+	"and": true, "i": true, "im": true, "i'm": true, "from": true, "here": true, "but": true, "with": true,
+	"what": true, "how": true, "can": true, "is": true, "my": true, "the": true, "a": true, "and,": true,
+	"do": true, "does": true, "will": true, "please": true, "thanks": true, "hi": true, "hello": true,
+}
+
 // Redact blanks out what identifies a person in a question: e-mail
-// addresses, phone-like numbers, and a name after "my name is".
+// addresses, dates, phone-like numbers, postcodes, and a name after "my
+// name is".
 func Redact(q string) string {
 	q = emailRE.ReplaceAllString(q, "[email]")
+	q = dateRE.ReplaceAllString(q, "[date]")
 	q = phoneRE.ReplaceAllStringFunc(q, func(m string) string {
 		digits := 0
 		for _, r := range m {
@@ -46,7 +62,15 @@ func Redact(q string) string {
 		}
 		return "[number]"
 	})
-	return nameRE.ReplaceAllString(q, "$1 [name]")
+	q = postcodeRE.ReplaceAllString(q, "[postcode]")
+	return nameRE.ReplaceAllStringFunc(q, func(m string) string {
+		sub := nameRE.FindStringSubmatch(m)
+		out := sub[1] + " [name]"
+		if second := strings.TrimSpace(sub[3]); second != "" && notName[strings.ToLower(second)] {
+			out += sub[3] // not part of the name
+		}
+		return out
+	})
 }
 
 // Line is one unanswered question.

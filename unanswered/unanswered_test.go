@@ -324,6 +324,9 @@ func TestRedact(t *testing.T) {
 		{"call me on 07700 900123 or +44 20 7946 0958", "call me on [number] or [number]"},
 		{"my NHS number is 943 476 5919", "my NHS number is [number]"},
 		{"is it safe after 2 weeks at 60 years old", "is it safe after 2 weeks at 60 years old"},
+		{"my name is john smith, born 12/03/1985", "my name is [name], born [date]"},
+		{"my name is john and my back hurts", "my name is [name] and my back hurts"},
+		{"I live in SW1A 1AA, how far is the clinic", "I live in [postcode], how far is the clinic"},
 		{"what is facet joint denervation", "what is facet joint denervation"},
 	} {
 		if got := Redact(c.in); got != c.want {

@@ -16,6 +16,7 @@ import (
 	"github.com/clinicbot/clinicbot/answer"
 	"github.com/clinicbot/clinicbot/eval"
 	"github.com/clinicbot/clinicbot/knowledge"
+	"github.com/clinicbot/clinicbot/safety"
 )
 
 func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -86,14 +87,14 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err != nil {
 		return err
 	}
-	return chat(ctx, eng, cfg.Clinic.Name, src.String(), stdin, stdout)
+	return chat(ctx, eng, cfg.Clinic.Name, cfg.Emergency.Number, src.String(), stdin, stdout)
 }
 
 // chat is the terminal conversation: the same answers as Telegram, with
 // numbers standing in for buttons.
-func chat(ctx context.Context, eng *answer.Engine, clinic, from string, stdin io.Reader, stdout io.Writer) error {
+func chat(ctx context.Context, eng *answer.Engine, clinic, emergency, from string, stdin io.Reader, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "clinicbot: ask a question about %s (%d answers, from %s).\n", clinic, len(eng.Base().Entries), from)
-	fmt.Fprintln(stdout, "I give general information, not medical advice. In an emergency call 999.")
+	fmt.Fprintf(stdout, "I give general information, not medical advice. In an emergency call %s.\n", emergency)
 	fmt.Fprintln(stdout, "Type a number to pick a suggestion; Ctrl-D to leave.")
 	sc := bufio.NewScanner(stdin)
 	var offers []answer.Choice
@@ -160,15 +161,26 @@ func runValidate(args []string, stdout, stderr io.Writer) error {
 	}
 	cfg, src, eng, err := c.setup()
 	if err != nil {
+		var problems []string
 		var kerr knowledge.ErrorList
-		if errors.As(err, &kerr) {
+		var serr *safety.ErrorList
+		switch {
+		case errors.As(err, &kerr):
 			for _, e := range kerr {
-				fmt.Fprintln(stderr, e)
+				problems = append(problems, e.Error())
 			}
-			fmt.Fprintf(stderr, "%d problem(s) found; nothing was changed.\n", len(kerr))
-			return errReported
+		case errors.As(err, &serr):
+			for _, p := range serr.Problems {
+				problems = append(problems, p.String())
+			}
+		default:
+			return err
 		}
-		return err
+		for _, p := range problems {
+			fmt.Fprintln(stderr, p)
+		}
+		fmt.Fprintf(stderr, "%d problem(s) found; nothing was changed.\n", len(problems))
+		return errReported
 	}
 	_ = cfg
 	b := eng.Base()

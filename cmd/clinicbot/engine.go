@@ -74,6 +74,13 @@ func loadSafety(dir string, fsys fs.FS) (*safety.Checker, error) {
 		fsys, dir = knowledge.Clinic(), ""
 	}
 	chk, err := safety.Load(fsys, redFlagsFile)
+	var list *safety.ErrorList
+	if errors.As(err, &list) && dir != "" {
+		for i := range list.Problems {
+			list.Problems[i].File = filepath.Join(dir, list.Problems[i].File)
+		}
+		return nil, list
+	}
 	if err != nil && dir != "" {
 		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, redFlagsFile), err)
 	}

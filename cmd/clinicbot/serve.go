@@ -27,7 +27,7 @@ func runDefault(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer) 
 	fmt.Fprintln(stdout, "TELEGRAM_BOT_TOKEN is not set, so this is the terminal chat.")
 	fmt.Fprintln(stdout, "To serve Telegram: get a token from @BotFather, then run: TELEGRAM_BOT_TOKEN=... clinicbot serve")
 	fmt.Fprintln(stdout)
-	return chat(ctx, eng, cfg.Clinic.Name, src.String(), stdin, stdout)
+	return chat(ctx, eng, cfg.Clinic.Name, cfg.Emergency.Number, src.String(), stdin, stdout)
 }
 
 func runServe(ctx context.Context, args []string, stderr io.Writer) error {
@@ -91,6 +91,10 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	return nil
 }
 
+// retireAfter is how long a replaced engine lives on for the replies that
+// started on it.
+const retireAfter = time.Minute
+
 // watch rebuilds the engine when the knowledge folder changes. A folder
 // with errors is reported, file and line, and the last good knowledge keeps
 // serving. It polls, rather than using file events, because editors save by
@@ -115,7 +119,9 @@ func watch(ctx context.Context, src source, cfg config.Config, live *answer.Live
 			log.Error("knowledge not reloaded; the last good knowledge keeps serving", "err", err.Error())
 			continue
 		}
-		live.Swap(eng)
+		old := live.Swap(eng)
+		// Replies already running on the old engine finish first.
+		time.AfterFunc(retireAfter, func() { old.Close() })
 		log.Info("knowledge reloaded", "entries", len(eng.Base().Entries))
 	}
 }
