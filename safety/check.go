@@ -119,32 +119,77 @@ func (c *Checker) matchWord(t string, row []uint64) {
 	}
 	// A word that is a rule word as written is not a typo of another, nor is
 	// a short word, a number or a common English word.
-	cands := c.typo[t[0]]
-	if known || len(cands) == 0 || len(t) < 3 || strings.ContainsAny(t, "0123456789") || isCommonWord(t) {
+	if known || len(t) < 3 || strings.ContainsAny(t, "0123456789") {
 		return
 	}
-	for _, lw := range cands {
-		if typoOf(t, &c.words[lw.id]) {
+	cands := c.typo[t[0]]
+	late := c.anyFirst[min(len(t), maxTypoLen)] // rule words whose first letter may be wrong
+	if len(cands) == 0 && len(late) == 0 || isCommonWord(t) {
+		return
+	}
+	for i := range cands {
+		if typoOf(t, &cands[i]) {
+			row[cands[i].id/64] |= 1 << (cands[i].id % 64)
+		}
+	}
+	if len(late) == 0 {
+		return
+	}
+	m := letterMask(t)
+	for i := range late {
+		lw := &late[i]
+		// Words starting with t[0] were tried above; a word lacking more
+		// of lw's letters than it has edits cannot be a typo of it.
+		if lw.text[0] == t[0] || bits.OnesCount32(lw.mask&^m) > int(lw.edits) {
+			continue
+		}
+		if typoFirstWrong(t, lw) {
 			row[lw.id/64] |= 1 << (lw.id % 64)
 		}
 	}
 }
 
-// typoOf reports whether t is w (or its plural) with at most w.edits typing errors.
-func typoOf(t string, w *pword) bool {
-	e := w.edits
-	if w.prefix {
-		for k := len(w.text) - e; k <= len(w.text)+e; k++ {
-			if k >= 1 && k <= len(t) && editDistance(t[:k], w.text, e) <= e {
+// typoFirstWrong reports whether t is w (or its plural) typed with a wrong first
+// letter, or with the first two letters swapped, and at most w.edits-1 further
+// typing errors. A missing or extra first letter is not allowed: dropping "in"
+// or "un" would turn "continence" into "incontinence".
+func typoFirstWrong(t string, w *looseWord) bool {
+	e := int(w.edits) - 1
+	if len(t) < 2 || e < 0 {
+		return false
+	}
+	if t[0] == w.text[1] && t[1] == w.text[0] && typoWithin(t[2:], w.text[2:], w.prefix, e) {
+		return true
+	}
+	return typoWithin(t[1:], w.text[1:], w.prefix, e)
+}
+
+// typoOf reports whether t is w (or its plural) with at most w.edits typing
+// errors, or for a word allowing a swap, with one swap of neighbouring letters.
+func typoOf(t string, w *looseWord) bool {
+	if w.swap {
+		n := len(w.text)
+		return swapOf(t, w.text) ||
+			(len(t) > n && (w.prefix || len(t) == n+1 && t[n] == 's') && swapOf(t[:n], w.text))
+	}
+	return typoWithin(t, w.text, w.prefix, int(w.edits))
+}
+
+// typoWithin reports whether t is w (or its plural, or for a prefix any word
+// starting with w) with at most e typing errors.
+func typoWithin(t, w string, prefix bool, e int) bool {
+	if prefix {
+		for k := len(w) - e; k <= len(w)+e; k++ {
+			if k >= 1 && k <= len(t) && editDistance(t[:k], w, e) <= e {
 				return true
 			}
 		}
 		return false
 	}
-	if editDistance(t, w.text, e) <= e {
+	if editDistance(t, w, e) <= e {
 		return true
 	}
-	return len(t) > 1 && t[len(t)-1] == 's' && editDistance(t[:len(t)-1], w.text, e) <= e
+	return len(t) > 1 && t[len(t)-1] == 's' && editDistance(t[:len(t)-1], w, e) <= e
 }
 
 func (st *state) has(tok int, word int32) bool {

@@ -316,23 +316,53 @@ func compilePhrase(s string) (phraseAt, string) {
 			}
 			prefix = true
 		}
-		ph.words = append(ph.words, pword{text: w, prefix: prefix, edits: allowedEdits(w)})
+		edits, swap := allowedEdits(w)
+		ph.words = append(ph.words, pword{text: w, prefix: prefix, edits: edits, swap: swap})
 	}
 	return ph, ""
 }
 
-// allowedEdits is the number of typing errors tolerated in a rule word.
-func allowedEdits(w string) int {
+// allowedEdits is the number of typing errors (wrong, missing, extra or
+// swapped letters) tolerated in a rule word, and for words too short for any,
+// whether one swap of two neighbouring letters is tolerated.
+func allowedEdits(w string) (edits int, swap bool) {
 	if strings.ContainsAny(w, "0123456789") {
-		return 0
+		return 0, false
 	}
 	switch n := utf8.RuneCountInString(w); {
 	case n >= 8:
-		return 2
+		return 2, false
 	case n >= 5:
-		return 1
+		return 1, false
+	case n == 4:
+		return 0, true
 	}
-	return 0
+	return 0, false
+}
+
+// anyFirstMinLen is the length from which a rule word's typos may have a wrong
+// first letter.
+const anyFirstMinLen = 6
+
+// indexTypo lists rule word w (id) among the typo candidates: by its first
+// byte, and when its first letter may be wrong by the lengths of the message
+// words that could be a typo of it.
+func (c *Checker) indexTypo(w pword, id int32) {
+	if w.edits == 0 && !w.swap {
+		return
+	}
+	lw := looseWord{text: w.text, id: id, edits: uint8(w.edits), swap: w.swap, prefix: w.prefix, mask: letterMask(w.text)}
+	c.typo[w.text[0]] = append(c.typo[w.text[0]], lw)
+	if w.edits == 0 || utf8.RuneCountInString(w.text) < anyFirstMinLen {
+		return
+	}
+	lo, hi := len(w.text)-w.edits, len(w.text)+w.edits+1 // +1: a plural "s"
+	if w.prefix {
+		hi = maxTypoLen
+	}
+	for n := max(lo, 0); n <= min(hi, maxTypoLen); n++ {
+		c.anyFirst[n] = append(c.anyFirst[n], lw)
+	}
 }
 
 func (p *parser) addMember(ph phraseAt, rule, role int32) {
@@ -357,14 +387,10 @@ func (p *parser) addMember(ph phraseAt, rule, role int32) {
 				}
 			}
 			if w.text != "" {
-				b := w.text[0]
-				lw := looseWord{text: w.text, id: id}
 				if w.prefix {
-					c.prefix[b] = append(c.prefix[b], lw)
+					c.prefix[w.text[0]] = append(c.prefix[w.text[0]], looseWord{text: w.text, id: id})
 				}
-				if w.edits > 0 {
-					c.typo[b] = append(c.typo[b], lw)
-				}
+				c.indexTypo(w, id)
 			}
 		}
 		ids[i] = id

@@ -9,9 +9,12 @@
 // Matching works on normalised words, not on regular expressions: the message
 // is lower-cased, split into sentences, clauses and words, contractions are
 // expanded ("can't", "cant", "cannot" all become "can not"), plurals match
-// their singular, a trailing '*' in a rule matches any word ending, and words of
-// five letters or more may carry one typing error (two from eight letters), as
-// long as the misspelt word is not itself a common English word.
+// their singular, a trailing '*' in a rule matches any word ending, and rule
+// words may carry typing errors, as long as the misspelt word is not itself a
+// common English word: four-letter words one swap of neighbouring letters
+// (pian = pain), words of five letters or more one wrong, missing, extra or
+// swapped letter (two from eight letters). From six letters on the first letter
+// may be the wrong one (vladder = bladder); shorter words must start right.
 package safety
 
 import (
@@ -65,14 +68,18 @@ func (e *ErrorList) Error() string {
 
 // Checker holds compiled rules; safe for concurrent use.
 type Checker struct {
-	rules   []rule
-	words   []pword
-	exact   map[string][]int32 // a message word -> ids of rule words it equals (with plurals)
-	prefix  [256][]looseWord   // first byte -> rule words written with a trailing '*'
-	typo    [256][]looseWord   // first byte -> rule words that tolerate typing errors
-	phrases []phrase
-	starts  [][]int32  // rule word id -> phrases that start with it
-	members [][]member // phrase id -> the rules and roles that use it
+	rules  []rule
+	words  []pword
+	exact  map[string][]int32 // a message word -> ids of rule words it equals (with plurals)
+	prefix [256][]looseWord   // first byte -> rule words written with a trailing '*'
+	typo   [256][]looseWord   // first byte -> rule words that tolerate typing errors
+	// anyFirst[n] lists the rule words whose typos may start with a wrong first
+	// letter (6+ letters) and that a message word of n bytes could be a typo of
+	// (n == maxTypoLen: that long or longer).
+	anyFirst [maxTypoLen + 1][]looseWord
+	phrases  []phrase
+	starts   [][]int32  // rule word id -> phrases that start with it
+	members  [][]member // phrase id -> the rules and roles that use it
 }
 
 // rule is one compiled red flag.
@@ -87,15 +94,20 @@ type rule struct {
 type pword struct {
 	text   string
 	prefix bool // written with a trailing '*'
-	edits  int  // typing errors allowed
+	edits  int  // typing errors allowed (insertions, deletions, substitutions, swaps)
+	swap   bool // edits == 0 but one swap of neighbouring letters, not the first, is allowed
 }
 
 // looseWord is a rule word matched by prefix or with typos, copied out of
 // Checker.words so that scanning the candidates for a message word stays in
 // one compact slice.
 type looseWord struct {
-	text string
-	id   int32
+	text   string
+	id     int32
+	edits  uint8  // copied from pword
+	swap   bool   // copied from pword
+	prefix bool   // copied from pword
+	mask   uint32 // letterMask(text), for a quick test before editDistance
 }
 
 // phrase is a sequence of rule words.

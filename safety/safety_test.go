@@ -171,6 +171,23 @@ func TestMatchingSemantics(t *testing.T) {
 		{"cheat pain", ""},  // a real word is never a typo
 		{"chess pains", ""}, // likewise
 		{"shest pain", ""},  // first letter wrong
+		// four-letter words: one swap of neighbouring letters, first letter kept
+		{"chest pian", "chest"},
+		{"chest pianful", "chest"}, // pain*
+		{"chest apin", ""},         // first two letters swapped
+		{"chest pein", ""},         // a wrong letter is not a swap
+		{"my lges are numb", "legs"},
+		{"my legs are nubm", "legs"},
+		{"i have a fever and bakc ache", "fever"},
+		{"i have a fever and abck ache", ""},
+		// 6+ letters: the first letter may be wrong or swapped with the second
+		{"heart sttack", "chest"},
+		{"heart tatack", "chest"},
+		{"heart ttack", ""},   // a missing first letter is not allowed
+		{"heart xattack", ""}, // nor an extra one
+		{"heart sttacj", ""},  // a wrong first letter uses up a 6-letter word's one error
+		{"i want to kill nyself", "crisis"},
+		{"xhest pain", ""}, // 4-5 letters: the first letter must be right
 		{"i have a fevr and back ache", "fever"},
 		{"fewer back problems", ""},
 		{"never had a fever, back is fine", "fever"}, // "never" is not a denial
@@ -461,6 +478,27 @@ func TestEditDistance(t *testing.T) {
 	} {
 		if got := editDistance(tc.a, tc.b, tc.max); got != tc.want {
 			t.Errorf("editDistance(%q, %q, %d) = %d, want %d", tc.a, tc.b, tc.max, got, tc.want)
+		}
+	}
+}
+
+func TestSwapOf(t *testing.T) {
+	for _, tc := range []struct {
+		t, w string
+		want bool
+	}{
+		{"pian", "pain", true},
+		{"pani", "pain", true},
+		{"apin", "pain", false}, // the first letter must stay
+		{"pain", "pain", false}, // no swap at all
+		{"pill", "pill", false}, // swapping equal letters changes nothing
+		{"pina", "pain", false}, // a letter moved two places
+		{"pein", "pain", false},
+		{"pai", "pain", false},
+		{"bakc", "back", true},
+	} {
+		if got := swapOf(tc.t, tc.w); got != tc.want {
+			t.Errorf("swapOf(%q, %q) = %v, want %v", tc.t, tc.w, got, tc.want)
 		}
 	}
 }

@@ -36,6 +36,41 @@ func isCommonWord(w string) bool {
 	return i < len(commonWords) && commonWords[i] == w
 }
 
+// maxTypoLen caps the message word lengths by which typo candidates are
+// indexed: longer words share the last slot.
+const maxTypoLen = 41
+
+// letterMask has bit i set when s holds letter 'a'+i, and bit 26 for any
+// other byte. A word within k edits of w lacks at most k of w's letters, which
+// rules out most candidates before editDistance is run.
+func letterMask(s string) uint32 {
+	var m uint32
+	for i := 0; i < len(s); i++ {
+		if b := s[i] - 'a'; b < 26 {
+			m |= 1 << b
+		} else {
+			m |= 1 << 26
+		}
+	}
+	return m
+}
+
+// swapOf reports whether t is w with two neighbouring letters swapped, the
+// first letter staying in place ("pian" for "pain", "bakc" for "back").
+func swapOf(t, w string) bool {
+	if len(t) != len(w) || len(t) < 3 {
+		return false
+	}
+	i := 1
+	for i < len(t) && t[i] == w[i] {
+		i++
+	}
+	if t[0] != w[0] || i >= len(t)-1 || t[i] != w[i+1] || t[i+1] != w[i] || t[i] == t[i+1] {
+		return false
+	}
+	return t[i+2:] == w[i+2:]
+}
+
 // editDistance returns the optimal-string-alignment distance between a and b
 // (insertions, deletions, substitutions and swaps of neighbouring letters), or
 // k+1 when it is larger than k.
