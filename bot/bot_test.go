@@ -1067,3 +1067,15 @@ func TestCommandWithRedFlag(t *testing.T) {
 		t.Errorf("got %q (markup %s), want the urgent reply", c.Text(), c.ReplyMarkup())
 	}
 }
+
+// In a group the bot keeps out of chatter, but not out of an emergency.
+func TestGroupEmergencyWithoutMention(t *testing.T) {
+	e := start(t, setup{})
+	e.srv.Enqueue(groupUpdate(-300, 7, "anyone else find the waiting room cold?"))
+	e.srv.Enqueue(groupUpdate(-300, 8, "my back is agony and I can't control my bladder since this morning"))
+	c := e.sent(1)[0]
+	if !strings.Contains(c.Text(), "999") || c.ChatID() != -300 {
+		t.Errorf("got %q to %d, want the urgent reply in the group", c.Text(), c.ChatID())
+	}
+	e.quiet(1)
+}

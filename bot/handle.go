@@ -77,9 +77,35 @@ func (b *Bot) onUpdate(ctx context.Context, _ *tgbot.Bot, u *models.Update) {
 	switch res {
 	case refusedFull:
 		b.log.Warn("telegram: too many messages waiting in one chat, update dropped", "update", id, "chat", b.chatHash(chat))
+		b.urgentDespiteQueue(u)
 	case refusedClosed:
 		b.log.Info("telegram: update arrived while shutting down, not answered", "update", id)
 	}
+}
+
+// urgentDespiteQueue still reads a message that a full chat queue turned
+// away: an emergency in it gets the urgent reply at once, outside the queue.
+func (b *Bot) urgentDespiteQueue(u *models.Update) {
+	m := u.Message
+	if m == nil {
+		return
+	}
+	text := m.Text
+	if text == "" {
+		text = m.Caption
+	}
+	r, ok := b.live.Engine().Urgent(text)
+	if !ok {
+		return
+	}
+	to := target{chat: m.Chat.ID}
+	if m.Chat.Type == models.ChatTypeGroup || m.Chat.Type == models.ChatTypeSupergroup {
+		to.group, to.replyTo = true, m.ID
+	}
+	if m.IsTopicMessage {
+		to.thread = m.MessageThreadID
+	}
+	go b.send(b.work, to, replyMessages(r))
 }
 
 // runTurn handles one update under the work context, recovering from a
@@ -159,15 +185,24 @@ func (b *Bot) handleMessage(t *turn, m *models.Message) {
 	if isCmd && !forMe {
 		return // addressed to another bot
 	}
-	if group && !isCmd && !mentions(m, me) && !repliesToMe(m, me) {
-		return // group chatter
-	}
 	to := target{chat: m.Chat.ID}
 	if m.IsTopicMessage {
 		to.thread = m.MessageThreadID
 	}
 	if group {
 		to.group, to.replyTo = true, m.ID
+	}
+	if group && !isCmd && !mentions(m, me) && !repliesToMe(m, me) {
+		// Group chatter is not for the bot, except an emergency.
+		text := m.Text
+		if text == "" {
+			text = m.Caption
+		}
+		if r, ok := b.live.Engine().Urgent(text); ok {
+			t.to, t.what = &to, string(r.Kind)
+			b.send(t.ctx, to, replyMessages(r))
+		}
+		return
 	}
 	t.to = &to
 	text := m.Text
