@@ -90,11 +90,7 @@ func (b *Bot) urgentDespiteQueue(u *models.Update) {
 	if m == nil {
 		return
 	}
-	text := m.Text
-	if text == "" {
-		text = m.Caption
-	}
-	r, ok := b.live.Engine().Urgent(text)
+	r, ok := b.live.Engine().Urgent(words(m))
 	if !ok {
 		return
 	}
@@ -194,23 +190,14 @@ func (b *Bot) handleMessage(t *turn, m *models.Message) {
 	}
 	if group && !isCmd && !mentions(m, me) && !repliesToMe(m, me) {
 		// Group chatter is not for the bot, except an emergency.
-		text := m.Text
-		if text == "" {
-			text = m.Caption
-		}
-		if r, ok := b.live.Engine().Urgent(text); ok {
+		if r, ok := b.live.Engine().Urgent(words(m)); ok {
 			t.to, t.what = &to, string(r.Kind)
 			b.send(t.ctx, to, replyMessages(r))
 		}
 		return
 	}
 	t.to = &to
-	text := m.Text
-	if text == "" {
-		// A photo or file with words: the words are the patient's message
-		// (and may describe an emergency).
-		text = m.Caption
-	}
+	text := words(m)
 	t.text = text
 	if isCmd {
 		// "/help I can't feel my legs": the red-flag check reads everything.
@@ -242,14 +229,19 @@ func (b *Bot) handleMessage(t *turn, m *models.Message) {
 	b.question(t, text)
 }
 
+// words is what the patient wrote: the text, or a photo's or file's
+// caption (which may describe an emergency too).
+func words(m *models.Message) string {
+	if m.Text != "" {
+		return m.Text
+	}
+	return m.Caption
+}
+
 // handleEdit answers an edited private message only when the edit
 // describes an emergency; other edits are left alone.
 func (b *Bot) handleEdit(t *turn, m *models.Message) {
-	text := m.Text
-	if text == "" {
-		text = m.Caption
-	}
-	r, ok := b.live.Engine().Urgent(text)
+	r, ok := b.live.Engine().Urgent(words(m))
 	if !ok {
 		t.what = "edit_ignored"
 		return
