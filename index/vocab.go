@@ -68,18 +68,21 @@ func (v *vocabulary) correct(w string) string {
 	if k == 0 {
 		return ""
 	}
+	// Words of every nearby length are weighed alike: a dropped letter
+	// ("numbr" for "number") is as common a slip as an extra one, so among
+	// words as close, the one the knowledge uses most wins.
 	best, bestD := "", k+1
 	for n := len(r) - k; n <= len(r)+k; n++ {
+		if maxEdits(n) == 0 {
+			continue
+		}
 		for _, cand := range v.byLen[bucket{r[0], n}] {
-			if maxEdits(n) == 0 {
-				break
+			if bestD <= 1 && v.freq[cand] <= v.freq[best] {
+				break // most frequent first: no later word here can win
 			}
-			d := editDistance(r, []rune(cand), bestD-1)
-			if d < bestD {
+			d := editDistance(r, []rune(cand), bestD)
+			if d < bestD || d == bestD && d <= k && v.freq[cand] > v.freq[best] {
 				best, bestD = cand, d
-				if d == 1 && k == 1 {
-					break
-				}
 			}
 		}
 	}
