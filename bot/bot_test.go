@@ -558,6 +558,34 @@ func TestEditedMessageUrgentOnly(t *testing.T) {
 	}
 }
 
+// In a group too, an edit that now describes an emergency gets the urgent
+// reply, as a reply to the edited message; other group edits get nothing.
+func TestGroupEditUrgentOnly(t *testing.T) {
+	e := start(t, setup{})
+	const group = -1001234567891
+	edit := func(id int, text string) models.Update {
+		u := fakeapi.EditedMessage(group, id, text)
+		u.EditedMessage.Chat = models.Chat{ID: group, Type: models.ChatTypeSupergroup, Title: "Test Group"}
+		u.EditedMessage.From = &models.User{ID: 7, FirstName: "Pat"}
+		return u
+	}
+	e.srv.Enqueue(edit(11, "see you all at the clinic tomorrow"))
+	e.srv.Enqueue(edit(12, "@Clinic_Test_Bot what is facet joint denervation?"))
+	e.quiet(0)
+	e.srv.Enqueue(edit(13, "sorry, can't come, my dad has crushing chest pain and can't breathe"))
+	c := e.sent(1)[0]
+	if !strings.Contains(c.Text(), "999") || c.ReplyMarkup() != "" {
+		t.Errorf("group edit with a red flag: got %q (markup %s), want the urgent reply", c.Text(), c.ReplyMarkup())
+	}
+	var rp models.ReplyParameters
+	if err := c.Params.Decode("reply_parameters", &rp); err != nil || rp.MessageID != 13 {
+		t.Errorf("urgent reply to a group edit is not a reply to it: %v %+v", err, rp)
+	}
+	if id := c.ChatID(); id != group {
+		t.Errorf("urgent reply sent to chat %d", id)
+	}
+}
+
 func groupUpdate(chat, from int64, text string) models.Update {
 	return fakeapi.GroupMessage(chat, from, text)
 }

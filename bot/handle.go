@@ -53,9 +53,10 @@ func (b *Bot) onUpdate(ctx context.Context, _ *tgbot.Bot, u *models.Update) {
 	case u.Message != nil:
 		m := u.Message
 		chat, handle = m.Chat.ID, func(t *turn) { b.handleMessage(t, m) }
-	case u.EditedMessage != nil && u.EditedMessage.Chat.Type == models.ChatTypePrivate:
+	case u.EditedMessage != nil:
 		// An edit is not a new question, but a patient may add an
-		// emergency to what they wrote: that still gets the urgent reply.
+		// emergency to what they wrote, in a private chat or a group:
+		// that still gets the urgent reply.
 		m := u.EditedMessage
 		chat, handle = m.Chat.ID, func(t *turn) { b.handleEdit(t, m) }
 	case u.CallbackQuery != nil:
@@ -65,7 +66,7 @@ func (b *Bot) onUpdate(ctx context.Context, _ *tgbot.Bot, u *models.Update) {
 		}
 		handle = func(t *turn) { b.handleCallback(t, q) }
 	default:
-		// Group edits, channel posts and the like: nothing to answer.
+		// Channel posts and the like: nothing to answer.
 		b.log.Debug("telegram: update ignored", "update", u.ID, "kind", updateKind(u))
 		return
 	}
@@ -94,14 +95,24 @@ func (b *Bot) urgentDespiteQueue(u *models.Update) {
 	if !ok {
 		return
 	}
+	go b.send(b.work, replyTarget(m), replyMessages(r))
+}
+
+// replyTarget is where a reply to m goes: its chat and topic, and in a
+// group, as a reply to m so that its writer sees it is for them.
+func replyTarget(m *models.Message) target {
 	to := target{chat: m.Chat.ID}
-	if m.Chat.Type == models.ChatTypeGroup || m.Chat.Type == models.ChatTypeSupergroup {
-		to.group, to.replyTo = true, m.ID
-	}
 	if m.IsTopicMessage {
 		to.thread = m.MessageThreadID
 	}
-	go b.send(b.work, to, replyMessages(r))
+	if isGroup(m.Chat) {
+		to.group, to.replyTo = true, m.ID
+	}
+	return to
+}
+
+func isGroup(c models.Chat) bool {
+	return c.Type == models.ChatTypeGroup || c.Type == models.ChatTypeSupergroup
 }
 
 // runTurn handles one update under the work context, recovering from a
@@ -176,19 +187,12 @@ func updateKind(u *models.Update) string {
 // messages that mention the bot and replies to the bot's own messages.
 func (b *Bot) handleMessage(t *turn, m *models.Message) {
 	me := b.me.Load()
-	group := m.Chat.Type == models.ChatTypeGroup || m.Chat.Type == models.ChatTypeSupergroup
 	cmd, arg, isCmd, explicit, forMe := parseCommand(m.Text, me)
 	if isCmd && !forMe {
 		return // addressed to another bot
 	}
-	to := target{chat: m.Chat.ID}
-	if m.IsTopicMessage {
-		to.thread = m.MessageThreadID
-	}
-	if group {
-		to.group, to.replyTo = true, m.ID
-	}
-	if group && !isCmd && !mentions(m, me) && !repliesToMe(m, me) {
+	to := replyTarget(m)
+	if to.group && !isCmd && !mentions(m, me) && !repliesToMe(m, me) {
 		// Group chatter is not for the bot, except an emergency.
 		if r, ok := b.live.Engine().Urgent(words(m)); ok {
 			t.to, t.what = &to, string(r.Kind)
@@ -238,15 +242,16 @@ func words(m *models.Message) string {
 	return m.Caption
 }
 
-// handleEdit answers an edited private message only when the edit
-// describes an emergency; other edits are left alone.
+// handleEdit answers an edited message only when the edit describes an
+// emergency; other edits are left alone.
 func (b *Bot) handleEdit(t *turn, m *models.Message) {
 	r, ok := b.live.Engine().Urgent(words(m))
 	if !ok {
 		t.what = "edit_ignored"
 		return
 	}
-	t.to = &target{chat: m.Chat.ID}
+	to := replyTarget(m)
+	t.to = &to
 	t.what = string(r.Kind)
 	b.send(t.ctx, *t.to, replyMessages(r))
 }
@@ -352,7 +357,7 @@ func callbackTarget(q *models.CallbackQuery) (target, bool) {
 	if c.ID == 0 {
 		return target{}, false
 	}
-	return target{chat: c.ID, thread: thread, group: c.Type == models.ChatTypeGroup || c.Type == models.ChatTypeSupergroup}, true
+	return target{chat: c.ID, thread: thread, group: isGroup(c)}, true
 }
 
 // command answers /start, /help, /topics, /book, /contact and /privacy.
