@@ -342,7 +342,7 @@ func allowedEdits(w string) (edits int, swap bool) {
 
 // anyFirstMinLen is the length from which a rule word's typos may have a wrong
 // first letter.
-const anyFirstMinLen = 6
+const anyFirstMinLen = 5
 
 // indexTypo lists rule word w (id) among the typo candidates: by its first
 // byte, and when its first letter may be wrong by the lengths of the message

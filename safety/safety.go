@@ -13,8 +13,9 @@
 // words may carry typing errors, as long as the misspelt word is not itself a
 // common English word: four-letter words one swap of neighbouring letters
 // (pian = pain), words of five letters or more one wrong, missing, extra or
-// swapped letter (two from eight letters). From six letters on the first letter
-// may be the wrong one (vladder = bladder); shorter words must start right.
+// swapped letter (two from eight letters). From five letters on the first
+// letter may be the wrong one (xhest = chest, vladder = bladder); four-letter
+// words must start right.
 package safety
 
 import (
