@@ -52,8 +52,9 @@ type Options struct {
 	// (privacy); the operator turns it on with privacy.log_message_text.
 	LogText bool
 	// OnUnanswered, if set, is called with the question text (nothing else
-	// about the patient) of every question that got the fallback reply.
-	OnUnanswered func(question string)
+	// about the patient) of every question the bot could not answer
+	// surely: the reply was the fallback, or a "did you mean" list.
+	OnUnanswered func(question string, reply answer.Reply)
 	// UnansweredRetention is how long the unanswered-questions log keeps a
 	// question, as /privacy tells patients; 0 leaves the period unstated.
 	UnansweredRetention time.Duration

@@ -128,7 +128,7 @@ func start(t *testing.T, s setup) *env {
 		Emergency:     config.Emergency{Number: "999"},
 		Logger:        slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		ShutdownGrace: 3 * time.Second,
-		OnUnanswered: func(q string) {
+		OnUnanswered: func(q string, _ answer.Reply) {
 			e.mu.Lock()
 			defer e.mu.Unlock()
 			e.unanswered = append(e.unanswered, q)
@@ -490,6 +490,42 @@ func TestFallbackReportsUnanswered(t *testing.T) {
 	}
 	if got := e.unansweredQuestions(); len(got) != 1 || got[0] != q {
 		t.Errorf("OnUnanswered got %q", got)
+	}
+}
+
+// A "did you mean" reply is reported too, with the kind and the entries
+// offered: staff see the questions the bot was unsure of.
+func TestChoicesReportUnanswered(t *testing.T) {
+	type report struct {
+		q    string
+		kind answer.Kind
+		n    int
+	}
+	got := make(chan report, 4)
+	e := start(t, setup{opts: func(o *bot.Options) {
+		o.OnUnanswered = func(q string, r answer.Reply) { got <- report{q, r.Kind, len(r.Choices)} }
+	}})
+	q := "how is denervaton performed"
+	r := e.eng.Answer(context.Background(), q)
+	if r.Kind != answer.KindChoices {
+		t.Fatalf("engine answers %q with %s now", q, r.Kind)
+	}
+	e.say(42, q)
+	e.sent(1)
+	select {
+	case rep := <-got:
+		if rep.q != q || rep.kind != answer.KindChoices || rep.n != len(r.Choices) || rep.n < 2 {
+			t.Errorf("OnUnanswered got %+v, want %q, choices, %d offered", rep, q, len(r.Choices))
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("a choices reply was not reported")
+	}
+	e.say(42, "what is facet joint denervation?") // a sure answer: not reported
+	e.sent(2)
+	select {
+	case rep := <-got:
+		t.Errorf("a sure answer was reported: %+v", rep)
+	case <-time.After(200 * time.Millisecond):
 	}
 }
 

@@ -269,20 +269,21 @@ func (b *Bot) question(t *turn, text string) {
 		b.typing(t.ctx, *t.to)
 	}
 	b.send(t.ctx, *t.to, replyMessages(r))
-	if r.Kind == answer.KindFallback && r.Question != "" && b.opts.OnUnanswered != nil {
-		b.reportUnanswered(t, r.Question)
+	unsure := r.Kind == answer.KindFallback || r.Kind == answer.KindChoices
+	if unsure && r.Question != "" && b.opts.OnUnanswered != nil {
+		b.reportUnanswered(t, r)
 	}
 }
 
 // reportUnanswered calls the OnUnanswered hook; the patient already has
 // the reply, so a panic in the hook is logged but not apologised for.
-func (b *Bot) reportUnanswered(t *turn, question string) {
+func (b *Bot) reportUnanswered(t *turn, r answer.Reply) {
 	defer func() {
 		if p := recover(); p != nil {
 			b.logPanic(p, t)
 		}
 	}()
-	b.opts.OnUnanswered(question)
+	b.opts.OnUnanswered(r.Question, r)
 }
 
 // replyMessages formats a core reply with its buttons: booking, related

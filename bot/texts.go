@@ -99,7 +99,7 @@ func (b *Bot) privacySummary() string {
 	case b.opts.LogText:
 		return "Privacy: this service keeps your messages in its logs."
 	case b.opts.OnUnanswered != nil:
-		return "Privacy: I keep no copy of your messages, except the words of questions I can't answer."
+		return "Privacy: I keep no copy of your messages, except the words of questions I can't answer for sure."
 	default:
 		return "Privacy: I keep no copy of your messages."
 	}
@@ -116,7 +116,7 @@ func (b *Bot) privacyText() string {
 		s.WriteString("By default this bot keeps no copy of what you write. Its logs note which answers were given, under a code that can't be traced back to your Telegram account.\n\n")
 	}
 	if b.opts.OnUnanswered != nil {
-		s.WriteString("When I can't answer a question, its words are kept")
+		s.WriteString("When I can't answer a question, or am not sure which answer you need, its words are kept")
 		if d := b.opts.UnansweredRetention; d > 0 {
 			days := int((d + 24*time.Hour - 1) / (24 * time.Hour))
 			fmt.Fprintf(&s, " for at most %d day%s", days, plural(days))

@@ -1,8 +1,9 @@
-// Package unanswered keeps the questions the bot could not answer, so clinic
-// staff can see what knowledge is missing.
+// Package unanswered keeps the questions the bot could not answer, or was
+// unsure of, so clinic staff can see what knowledge is missing.
 //
-// It is off unless an operator turns it on. Each line holds the time and the
-// question text only: no chat, user or message identifiers. Lines older than
+// It is off unless an operator turns it on. Each line holds the time, the
+// question text, the kind of reply and the entries it offered: no chat,
+// user or message identifiers. Lines older than
 // the retention period are deleted when the log is opened and then
 // periodically.
 package unanswered
@@ -77,6 +78,11 @@ func Redact(q string) string {
 type Line struct {
 	Time     time.Time `json:"time"`
 	Question string    `json:"question"`
+	// Reply is what the patient got: "fallback" ("I don't know") or
+	// "choices" (a "did you mean" list).
+	Reply string `json:"reply,omitempty"`
+	// Offered lists the entries a "did you mean" reply offered, best first.
+	Offered []string `json:"offered,omitempty"`
 }
 
 // Log is an append-only file of unanswered questions. It is safe for
@@ -111,10 +117,11 @@ func open(path string, retention time.Duration, now func() time.Time) (*Log, err
 	return l, nil
 }
 
-// Record appends a question with the current time, with e-mail addresses,
-// phone numbers and self-introductions ("my name is …") blanked out.
-func (l *Log) Record(question string) error {
-	b, err := json.Marshal(Line{Time: l.now().UTC().Truncate(time.Second), Question: Redact(question)})
+// Record appends a question with the current time, the kind of reply it got
+// and the entries offered, with e-mail addresses, phone numbers and
+// self-introductions ("my name is …") blanked out.
+func (l *Log) Record(question, reply string, offered []string) error {
+	b, err := json.Marshal(Line{Time: l.now().UTC().Truncate(time.Second), Question: Redact(question), Reply: reply, Offered: offered})
 	if err != nil {
 		return err
 	}

@@ -81,8 +81,13 @@ func TestRecord(t *testing.T) {
 		t.Errorf("Open created the file before anything was recorded (%v)", err)
 	}
 	qs := []string{"do you take bitcoin?", `quotes " and \ backslashes`, "ünïcödé 🙂", "line\nbreak"}
-	for _, q := range qs {
-		if err := l.Record(q); err != nil {
+	for i, q := range qs {
+		if i == 1 {
+			err = l.Record(q, "choices", []string{"fjd-risks", "fjd-recovery"})
+		} else {
+			err = l.Record(q, "fallback", nil)
+		}
+		if err != nil {
 			t.Fatal(err)
 		}
 		clk.advance(time.Minute)
@@ -92,8 +97,15 @@ func TestRecord(t *testing.T) {
 		t.Fatalf("%d lines, want %d", len(lines), len(qs))
 	}
 	for i, m := range lines {
-		if len(m) != 2 {
-			t.Errorf("line %d has fields %v, want only time and question", i, m)
+		fields, reply, offered := 3, "fallback", "<nil>"
+		if i == 1 {
+			fields, reply, offered = 4, "choices", "[fjd-risks fjd-recovery]"
+		}
+		if len(m) != fields {
+			t.Errorf("line %d has fields %v, want only time, question, reply (and what was offered)", i, m)
+		}
+		if m["reply"] != reply || fmt.Sprint(m["offered"]) != offered {
+			t.Errorf("line %d reply %v offered %v, want %s %s", i, m["reply"], m["offered"], reply, offered)
 		}
 		if m["question"] != qs[i] {
 			t.Errorf("line %d question %q, want %q", i, m["question"], qs[i])
@@ -120,7 +132,7 @@ func TestRecordUsesUTC(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	if err := l.Record("q"); err != nil {
+	if err := l.Record("q", "fallback", nil); err != nil {
 		t.Fatal(err)
 	}
 	if got := readLines(t, path)[0]["time"]; got != "2026-03-01T09:00:00Z" {
@@ -177,12 +189,12 @@ func TestPurgeThenRecord(t *testing.T) {
 	}
 	defer l.Close()
 	for _, q := range []string{"first", "second"} {
-		if err := l.Record(q); err != nil {
+		if err := l.Record(q, "fallback", nil); err != nil {
 			t.Fatal(err)
 		}
 	}
 	clk.advance(5 * day)
-	if err := l.Record("third"); err != nil {
+	if err := l.Record("third", "fallback", nil); err != nil {
 		t.Fatal(err)
 	}
 	clk.advance(3 * day) // first and second are now 8 days old, third 3
@@ -193,7 +205,7 @@ func TestPurgeThenRecord(t *testing.T) {
 		t.Fatalf("after the purge: %q, want [third]", got)
 	}
 	// Record after Purge writes to the new file, not the replaced one.
-	if err := l.Record("fourth"); err != nil {
+	if err := l.Record("fourth", "fallback", nil); err != nil {
 		t.Fatal(err)
 	}
 	if got := questions(readLines(t, path)); strings.Join(got, "|") != "third|fourth" {
@@ -208,7 +220,7 @@ func TestPurgeThenRecord(t *testing.T) {
 	if !os.SameFile(before, after) {
 		t.Error("a purge that dropped nothing rewrote the file")
 	}
-	if err := l.Record("fifth"); err != nil {
+	if err := l.Record("fifth", "fallback", nil); err != nil {
 		t.Fatal(err)
 	}
 	if got := questions(readLines(t, path)); len(got) != 3 {
@@ -228,7 +240,7 @@ func TestOpenErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := l.Record("q"); err == nil || !strings.Contains(err.Error(), "unanswered log") {
+	if err := l.Record("q", "fallback", nil); err == nil || !strings.Contains(err.Error(), "unanswered log") {
 		t.Errorf("Record into a missing folder: %v", err)
 	}
 	if err := l.Close(); err != nil {
@@ -248,7 +260,7 @@ func TestConcurrentRecord(t *testing.T) {
 	for w := 0; w < writers; w++ {
 		wg.Go(func() {
 			for i := 0; i < each; i++ {
-				if err := l.Record(fmt.Sprintf("writer %d question %d %s", w, i, strings.Repeat("x", 200))); err != nil {
+				if err := l.Record(fmt.Sprintf("writer %d question %d %s", w, i, strings.Repeat("x", 200)), "fallback", nil); err != nil {
 					t.Error(err)
 				}
 			}
@@ -287,7 +299,7 @@ func TestPurgeEveryStopsWithContext(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	if err := l.Record("old"); err != nil {
+	if err := l.Record("old", "fallback", nil); err != nil {
 		t.Fatal(err)
 	}
 	clk.advance(2 * day)

@@ -51,7 +51,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	live := answer.NewLive(eng)
 	log.Info("knowledge loaded", "from", src.String(), "entries", len(eng.Base().Entries))
 
-	var onUnanswered func(string)
+	var onUnanswered func(string, answer.Reply)
 	if u := cfg.Privacy.Unanswered; u.Enabled {
 		ul, err := unanswered.Open(u.Path, time.Duration(u.RetentionDays)*24*time.Hour)
 		if err != nil {
@@ -59,8 +59,12 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 		}
 		defer ul.Close()
 		go ul.PurgeEvery(ctx, time.Hour, log)
-		onUnanswered = func(q string) {
-			if err := ul.Record(q); err != nil {
+		onUnanswered = func(q string, r answer.Reply) {
+			var offered []string
+			for _, c := range r.Choices {
+				offered = append(offered, c.EntryID)
+			}
+			if err := ul.Record(q, string(r.Kind), offered); err != nil {
 				log.Error("unanswered log", "err", err)
 			}
 		}

@@ -123,7 +123,7 @@ func TestPrivacyControl(t *testing.T) {
 }
 
 // TestUnansweredLog turns the unanswered-questions log on: it keeps the
-// words of unanswered questions only, with the time and nothing else,
+// words of unanswered questions only, with the time and the kind of reply,
 // readable by its owner only, and purges old lines at start.
 func TestUnansweredLog(t *testing.T) {
 	t.Parallel()
@@ -188,8 +188,8 @@ func TestUnansweredLog(t *testing.T) {
 			keys = append(keys, k)
 		}
 		slices.Sort(keys)
-		if !slices.Equal(keys, []string{"question", "time"}) {
-			t.Errorf("line with keys %v, want exactly time and question: %s", keys, sc.Text())
+		if !slices.Equal(keys, []string{"question", "reply", "time"}) || line["reply"] != "fallback" {
+			t.Errorf("line with keys %v, want exactly time, question and reply (fallback): %s", keys, sc.Text())
 		}
 		for _, s := range []string{"987654321", privateUsername, "Test"} {
 			if strings.Contains(sc.Text(), s) {
