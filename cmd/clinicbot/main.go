@@ -8,6 +8,7 @@
 //	clinicbot validate [DIR]  check a knowledge folder
 //	clinicbot eval            measure answers against labelled questions
 //	clinicbot tune            choose a knowledge folder's thresholds from labelled questions
+//	clinicbot unanswered      list, for staff, the questions the bot could not answer
 //
 // main only wires the pieces together: configuration, knowledge, index,
 // answering, and a transport.
@@ -22,6 +23,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 )
 
 func main() {
@@ -43,6 +45,8 @@ Usage:
   clinicbot eval --queries FILE  measure answers against labelled questions (JSONL)
   clinicbot tune --queries FILE [--out FILE]
                                  choose the thresholds from labelled questions
+  clinicbot unanswered [--days N] [--log FILE]
+                                 list the questions the bot could not answer, most asked first
 
 Common flags: --config FILE (default config.yaml, if present), --knowledge DIR, --settings FILE.
 Run 'clinicbot COMMAND -h' for a command's flags.
@@ -70,6 +74,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = runEval(ctx, args, stdout, stderr)
 	case "tune":
 		err = runTune(ctx, args, stdout, stderr)
+	case "unanswered":
+		err = runUnanswered(ctx, args, stdout, stderr, time.Now())
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/clinicbot/clinicbot/answer"
 )
@@ -566,5 +567,46 @@ func TestServeWithoutToken(t *testing.T) {
 	code, _, errs := clinicbot(t, "", "serve")
 	if code != 1 || !strings.Contains(errs, "TELEGRAM_BOT_TOKEN is not set") {
 		t.Errorf("exit %d, stderr %q", code, errs)
+	}
+}
+
+func TestUnansweredReport(t *testing.T) {
+	isolate(t)
+	t.Chdir(t.TempDir())
+	at := func(daysAgo int) string {
+		return time.Now().Add(-time.Duration(daysAgo)*24*time.Hour - time.Hour).UTC().Format(time.RFC3339)
+	}
+	log := fmt.Sprintf(`{"time":%q,"question":"price of bitcoin","reply":"fallback"}
+{"time":%q,"question":"Do you take BUPA?","reply":"fallback"}
+{"time":%q,"question":"how is denervaton performed","reply":"choices","offered":["fjd-how-is-it-done","fjd-what-is-it"]}
+{"time":%q,"question":"do you take bupa","reply":"fallback"}
+`, at(20), at(3), at(2), at(1))
+	writeFile(t, "logs/unanswered.log", log)
+	// The log's place comes from the configuration.
+	writeFile(t, "config.yaml", "privacy:\n  unanswered:\n    path: logs/unanswered.log\n")
+	code, out, errs := clinicbot(t, "", "unanswered", "--days", "7")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errs)
+	}
+	ls := lines(out)
+	if len(ls) < 7 || !strings.Contains(ls[0], "logs/unanswered.log: 3 questions (2 different)") {
+		t.Fatalf("report:\n%s", out)
+	}
+	if !strings.Contains(ls[3], `2×  "do you take bupa"`) || !strings.Contains(ls[4], "I don't know ×2") {
+		t.Errorf("most asked question first, in its latest words:\n%s", out)
+	}
+	if !strings.Contains(ls[5], `1×  "how is denervaton performed"`) || !strings.Contains(ls[6], "did you mean ×1 (offered fjd-how-is-it-done, fjd-what-is-it)") {
+		t.Errorf("a did-you-mean question shows what was offered:\n%s", out)
+	}
+	if strings.Contains(out, "bitcoin") {
+		t.Errorf("--days 7 kept a question from 20 days ago:\n%s", out)
+	}
+	code, out, _ = clinicbot(t, "", "unanswered", "--top", "1")
+	if code != 0 || !strings.Contains(out, "3 different") || !strings.Contains(out, "… and 2 more") {
+		t.Errorf("--top 1: exit %d\n%s", code, out)
+	}
+	code, out, _ = clinicbot(t, "", "unanswered", "--log", "nowhere.log")
+	if code != 0 || !strings.Contains(out, "no questions yet") {
+		t.Errorf("missing log: exit %d %q, want a plain 'no questions yet'", code, out)
 	}
 }
