@@ -248,12 +248,22 @@ func (ix *Index) fieldQueries(f form) []query.Query {
 // units turns a question's words into weighted units of meaning.
 func (ix *Index) units(question []token) []unit {
 	toks := slices.Clone(question)
-	// Correct typos: a word the index has never seen, close to one it has,
-	// unless it is an English word in its own right ("acne" is not a
-	// misspelt "ache").
+	// Spell out chat short forms ("u", "pls"; see chatWords) and correct
+	// typos: a word the index has never seen, close to one it has, unless
+	// it is an English word in its own right ("acne" is not a misspelt
+	// "ache").
 	lex := english()
 	for i, t := range toks {
-		if ix.vocab.has(t.plain) || isNumber(t.plain) || lex.hasBase(t.plain) {
+		if ix.vocab.has(t.plain) {
+			continue
+		}
+		if w, ok := chatWords[t.plain]; ok {
+			if ct := ix.an.tokens(w); len(ct) == 1 {
+				toks[i] = ct[0]
+				continue
+			}
+		}
+		if isNumber(t.plain) || lex.hasBase(t.plain) {
 			continue
 		}
 		if c := ix.vocab.correct(t.plain); c != "" {

@@ -1,6 +1,9 @@
 package index
 
-import "sort"
+import (
+	"sort"
+	"strings"
+)
 
 // vocabulary is the set of plain words an index knows, for typo correction.
 type vocabulary struct {
@@ -68,25 +71,53 @@ func (v *vocabulary) correct(w string) string {
 	if k == 0 {
 		return ""
 	}
-	// Words of every nearby length are weighed alike: a dropped letter
-	// ("numbr" for "number") is as common a slip as an extra one, so among
-	// words as close, the one the knowledge uses most wins.
-	best, bestD := "", k+1
+	// Among words as close, one that the typed word spells without some
+	// vowels wins ("numbr" is "number" rather than "numb": chat drops
+	// vowels), then the one the knowledge uses most.
+	best, bestD, bestVowels := "", k+1, false
+	better := func(cand string, d int) bool {
+		if d != bestD {
+			return d < bestD
+		}
+		if d > k {
+			return false
+		}
+		if dv := dropsVowels(r, cand); dv != bestVowels {
+			return dv
+		}
+		return v.freq[cand] > v.freq[best]
+	}
 	for n := len(r) - k; n <= len(r)+k; n++ {
 		if maxEdits(n) == 0 {
 			continue
 		}
 		for _, cand := range v.byLen[bucket{r[0], n}] {
-			if bestD <= 1 && v.freq[cand] <= v.freq[best] {
-				break // most frequent first: no later word here can win
-			}
 			d := editDistance(r, []rune(cand), bestD)
-			if d < bestD || d == bestD && d <= k && v.freq[cand] > v.freq[best] {
-				best, bestD = cand, d
+			if better(cand, d) {
+				best, bestD, bestVowels = cand, d, dropsVowels(r, cand)
 			}
 		}
 	}
 	return best
+}
+
+// dropsVowels reports whether typed is word with one or more vowels left
+// out, and nothing else changed.
+func dropsVowels(typed []rune, word string) bool {
+	w := []rune(word)
+	if len(w) <= len(typed) {
+		return false
+	}
+	i := 0
+	for _, c := range w {
+		switch {
+		case i < len(typed) && typed[i] == c:
+			i++
+		case !strings.ContainsRune("aeiouy", c):
+			return false
+		}
+	}
+	return i == len(typed)
 }
 
 // editDistance is the optimal-string-alignment distance between a and b

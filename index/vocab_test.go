@@ -1,6 +1,11 @@
 package index
 
-import "testing"
+import (
+	"context"
+	"testing"
+
+	"github.com/clinicbot/clinicbot/knowledge"
+)
 
 func TestCorrect(t *testing.T) {
 	v := newVocabulary()
@@ -10,7 +15,8 @@ func TestCorrect(t *testing.T) {
 	}
 	an := newAnalyzer(m)
 	for _, s := range []string{
-		"number number number numb",
+		"number number numb numb numb",
+		"pain pain pains",
 		"appointment appointments",
 		"anaesthetic",
 		"cat",
@@ -19,8 +25,10 @@ func TestCorrect(t *testing.T) {
 	}
 	v.finish()
 	for typed, want := range map[string]string{
-		"numbr":       "number", // a dropped letter: as close as "numb", and the more used word
-		"numbe":       "number",
+		"numbr":       "number", // a dropped vowel: as close as "numb" (more used), but chat drops vowels
+		"numbe":       "numb",   // as close as "number", and more used
+		"pans":        "pains",  // a dropped vowel
+		"paim":        "pain",
 		"anasthetic":  "anaesthetic",
 		"apointment":  "appointment",
 		"appointmnts": "appointments",
@@ -31,6 +39,43 @@ func TestCorrect(t *testing.T) {
 	} {
 		if got := v.correct(typed); got != want {
 			t.Errorf("correct(%q) = %q, want %q", typed, got, want)
+		}
+	}
+}
+
+// Chat short forms read as the words they stand for, unless the knowledge
+// uses them itself.
+func TestChatWords(t *testing.T) {
+	base, err := knowledge.Load(knowledge.Clinic())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Build(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	for short, long := range map[string]string{
+		"wat is rfa":                 "what is rfa",
+		"r u open on saturdays":      "are you open on saturdays",
+		"can u do it on my neck pls": "can you do it on my neck please",
+		"how long b4 i can drive":    "how long before i can drive",
+	} {
+		a, err := ix.Search(context.Background(), short, 1)
+		if err != nil || len(a) == 0 {
+			t.Fatalf("%q: %v", short, err)
+		}
+		b, _ := ix.Search(context.Background(), long, 1)
+		if a[0].Entry.ID != b[0].Entry.ID || a[0].Confidence < 0.9*b[0].Confidence {
+			t.Errorf("%q: %s %.3f, but %q: %s %.3f", short, a[0].Entry.ID, a[0].Confidence, long, b[0].Entry.ID, b[0].Confidence)
+		}
+	}
+	// Every short form stands for one word.
+	m, _ := newMapping()
+	an := newAnalyzer(m)
+	for short, long := range chatWords {
+		if n := len(an.tokens(long)); n != 1 {
+			t.Errorf("chatWords[%q] = %q: %d words, want 1", short, long, n)
 		}
 	}
 }
