@@ -171,6 +171,9 @@ func New(live *answer.Live, opts Options) (*Bot, error) {
 		serverURL = "https://api.telegram.org"
 	}
 	b.api = newAPIClient(serverURL, t.Token)
+	b.api.salvaged = func(ids []int64) {
+		b.log.Warn("telegram: updates this version cannot fully read were answered from their text", "updates", ids)
+	}
 	tg, err := tgbot.New(t.Token,
 		tgbot.WithServerURL(serverURL),
 		tgbot.WithSkipGetMe(), // Run calls getMe itself, with retries

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -27,7 +28,14 @@ type apiClient struct {
 	hc     *http.Client
 	server string
 	token  string
+	// salvaged, if set, hears of the updates in a getUpdates answer that
+	// had to be salvaged (see readableUpdates).
+	salvaged func(ids []int64)
 }
+
+// maxUpdatesBody bounds a getUpdates answer read for salvaging: 100
+// updates of the longest messages fit many times over.
+const maxUpdatesBody = 64 << 20
 
 func newAPIClient(server, token string) *apiClient {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
@@ -63,6 +71,19 @@ func (c *apiClient) Do(req *http.Request) (*http.Response, error) {
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 		_ = resp.Body.Close()
 		return nil, &statusError{code: resp.StatusCode}
+	}
+	if resp.StatusCode == http.StatusOK && strings.HasSuffix(req.URL.Path, "/getUpdates") {
+		body, err := io.ReadAll(io.LimitReader(resp.Body, maxUpdatesBody))
+		_ = resp.Body.Close()
+		if err != nil {
+			return nil, &connError{err: err}
+		}
+		fixed, ids := readableUpdates(body)
+		if len(ids) > 0 && c.salvaged != nil {
+			c.salvaged(ids)
+		}
+		resp.Body = io.NopCloser(bytes.NewReader(fixed))
+		resp.ContentLength = int64(len(fixed))
 	}
 	return resp, nil
 }

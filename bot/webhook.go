@@ -62,7 +62,17 @@ func (b *Bot) serveWebhook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var u models.Update
-	if err := json.Unmarshal(body, &u); err != nil || u.ID <= 0 {
+	if err := json.Unmarshal(body, &u); err != nil {
+		// Perhaps a newer Bot API than the library knows (see salvage.go).
+		id, fixed := salvageUpdate(body)
+		u = models.Update{} // the failed decoding may have filled some of it
+		if fixed == nil || json.Unmarshal(fixed, &u) != nil {
+			u.ID = 0
+		} else {
+			b.log.Warn("telegram: updates this version cannot fully read were answered from their text", "updates", []int64{id})
+		}
+	}
+	if u.ID <= 0 {
 		b.log.Warn("telegram: webhook request that is not an update refused", "bytes", len(body))
 		http.Error(w, "malformed update", http.StatusBadRequest)
 		return

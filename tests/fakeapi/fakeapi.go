@@ -529,6 +529,37 @@ func (s *Server) Enqueue(updates ...models.Update) []int64 {
 	return ids
 }
 
+// EnqueueRaw adds one update given as raw JSON, as a newer Bot API than
+// the client's may send it (a field or type the client does not know). Its
+// update_id is set to the next id, which it returns; its kind (for
+// allowed_updates) is its first field other than update_id.
+func (s *Server) EnqueueRaw(raw json.RawMessage) (int64, error) {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &fields); err != nil {
+		return 0, fmt.Errorf("fakeapi: raw update: %w", err)
+	}
+	kind := ""
+	for k := range fields {
+		if k != "update_id" {
+			kind = k
+			break
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := s.nextUpdateID
+	s.nextUpdateID++
+	fields["update_id"], _ = json.Marshal(id)
+	out, err := json.Marshal(fields)
+	if err != nil {
+		return 0, err
+	}
+	s.queue = append(s.queue, queuedUpdate{id: id, kind: kind, raw: out})
+	close(s.queueChanged)
+	s.queueChanged = make(chan struct{})
+	return id, nil
+}
+
 // Pending returns how many enqueued updates are not yet confirmed by a
 // getUpdates offset (they may already have been delivered once).
 func (s *Server) Pending() int {
