@@ -106,6 +106,8 @@ type Bot struct {
 	beforeAnswer func(question string)
 	// backoff is the first wait after a 5xx or a broken connection.
 	backoff time.Duration
+	// attemptTimeout bounds one request other than getUpdates.
+	attemptTimeout time.Duration
 }
 
 // identity is who the bot is, from getMe.
@@ -158,6 +160,8 @@ func New(live *answer.Live, opts Options) (*Bot, error) {
 		secret:  t.WebhookSecret,
 		disp:    newDispatcher(maxQueuedInChat),
 		backoff: backoffBase,
+
+		attemptTimeout: attemptTimeout,
 	}
 	// The salt makes chat hashes in the logs impossible to reverse by
 	// hashing every possible chat id; see chatHash.

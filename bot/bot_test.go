@@ -561,7 +561,8 @@ func TestNonTextMessages(t *testing.T) {
 	cs := e.sent(2)
 	e.quiet(2)
 	for _, c := range cs {
-		if !strings.Contains(c.Text(), "only read text") {
+		// A voice note may describe an emergency the bot cannot hear.
+		if !strings.Contains(c.Text(), "only read text") || !strings.Contains(c.Text(), "emergency, call 999 now") {
 			t.Errorf("non-text reply %q", c.Text())
 		}
 	}
@@ -1142,4 +1143,70 @@ func TestGroupEmergencyWithoutMention(t *testing.T) {
 		t.Errorf("got %q to %d, want the urgent reply in the group", c.Text(), c.ChatID())
 	}
 	e.quiet(1)
+}
+
+// An emergency is answered at once, not after the chat's earlier reply,
+// even while that reply is stuck retrying.
+func TestUrgentDoesNotWaitItsTurn(t *testing.T) {
+	e := start(t, setup{})
+	e.srv.Fail("sendMessage", fakeapi.TooManyRequests(3)) // the first reply waits 3 s
+	e.say(71, "what is facet joint denervation?")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, err := e.srv.WaitCalls(ctx, "sendMessage", 1); err != nil {
+		t.Fatal(err)
+	}
+	e.say(71, "I can't feel my legs and I've wet myself")
+	first := e.sent(1)[0]
+	if !strings.Contains(first.Text(), "999") {
+		t.Errorf("first reply delivered: %q, want the urgent one (the answer is still waiting)", first.Text())
+	}
+	if cs := e.sent(2); !strings.Contains(cs[1].Text(), "Facet joint denervation is") {
+		t.Errorf("then %q, want the passage", cs[1].Text())
+	}
+}
+
+// A command for another bot, in a private chat or a group, is not the
+// bot's to answer, unless it describes an emergency.
+func TestEmergencyInAnotherBotsCommand(t *testing.T) {
+	e := start(t, setup{})
+	const group = -1001234567892
+	e.remember("I can't feel my legs and I've wet myself", "crushing chest pain, can't breathe")
+	e.srv.Enqueue(fakeapi.TextMessage(81, "/start@other_bot I can't feel my legs and I've wet myself"))
+	e.srv.Enqueue(groupUpdate(group, 7, "/help@other_bot crushing chest pain, can't breathe"))
+	cs := e.sent(2)
+	e.quiet(2)
+	for _, c := range cs {
+		if !strings.Contains(c.Text(), "999") {
+			t.Errorf("chat %d: %q, want the urgent reply", c.ChatID(), c.Text())
+		}
+	}
+	e.srv.Enqueue(fakeapi.TextMessage(81, "/start@other_bot"))
+	e.quiet(2)
+}
+
+// A send that times out may have gone through, so a question's answer is
+// not sent again (no duplicates); an urgent reply is, since seeing it
+// twice is safer than not at all.
+func TestUrgentReplyRetriedAfterTimeout(t *testing.T) {
+	e := start(t, setup{before: func(b *bot.Bot) { bot.SetAttemptTimeout(b, 300*time.Millisecond) }})
+	e.srv.Fail("sendMessage", fakeapi.Delay(time.Second))
+	e.say(91, "what is facet joint denervation?")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, err := e.srv.WaitCalls(ctx, "sendMessage", 1); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(time.Second)
+	if n := len(e.srv.Calls("sendMessage")); n != 1 {
+		t.Fatalf("a timed-out answer was sent %d times, want once", n)
+	}
+	e.srv.Fail("sendMessage", fakeapi.Delay(time.Second))
+	e.say(92, "I can't feel my legs and I've wet myself")
+	if _, err := e.srv.WaitCalls(ctx, "sendMessage", 3); err != nil {
+		t.Fatalf("the timed-out urgent reply was not sent again: %v", err)
+	}
+	if c := e.srv.Calls("sendMessage")[2]; c.ChatID() != 92 || !strings.Contains(c.Text(), "999") {
+		t.Errorf("retry %q to chat %d", c.Text(), c.ChatID())
+	}
 }

@@ -94,17 +94,43 @@ func (d *dispatcher) submit(chat, update int64, run func() bool) submitResult {
 	return accepted
 }
 
+// submitNow runs run at once, beside the chat queues and whatever their
+// length: for a reply that must not wait its turn (an emergency). Shutdown
+// waits for it like any other job.
+func (d *dispatcher) submitNow(update int64, run func() bool) submitResult {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed {
+		return refusedClosed
+	}
+	d.inflight[update]++
+	d.wg.Add(1)
+	go func() {
+		defer d.wg.Done()
+		finished := run()
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		d.finishLocked(update, finished)
+	}()
+	return accepted
+}
+
+// finishLocked marks a job's update done, if it finished.
+func (d *dispatcher) finishLocked(update int64, finished bool) {
+	if finished {
+		if d.inflight[update]--; d.inflight[update] <= 0 {
+			delete(d.inflight, update)
+		}
+	}
+}
+
 // work runs j, then the chat's queued jobs, until the queue is empty.
 func (d *dispatcher) work(chat int64, j job) {
 	defer d.wg.Done()
 	for {
 		finished := j.run()
 		d.mu.Lock()
-		if finished {
-			if d.inflight[j.update]--; d.inflight[j.update] <= 0 {
-				delete(d.inflight, j.update)
-			}
-		}
+		d.finishLocked(j.update, finished)
 		q := d.queues[chat]
 		if len(q) == 0 {
 			delete(d.queues, chat)

@@ -6,5 +6,8 @@ import "time"
 // a panic). Call it before Run.
 func SetBeforeAnswer(b *Bot, f func(question string)) { b.beforeAnswer = f }
 
+// SetAttemptTimeout changes how long one request may take.
+func SetAttemptTimeout(b *Bot, d time.Duration) { b.attemptTimeout = d }
+
 // SetBackoff changes the first wait after a 5xx or a broken connection.
 func SetBackoff(b *Bot, d time.Duration) { b.backoff = d }

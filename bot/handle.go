@@ -50,15 +50,25 @@ func (b *Bot) onUpdate(ctx context.Context, _ *tgbot.Bot, u *models.Update) {
 	var chat int64
 	var handle func(*turn)
 	switch {
-	case u.Message != nil:
-		m := u.Message
+	case u.Message != nil || u.EditedMessage != nil:
+		m, edit := u.Message, false
+		if m == nil {
+			m, edit = u.EditedMessage, true
+		}
+		// Whatever it is (a question, a command, even one for another
+		// bot, group chatter, a caption, an edit that adds to what was
+		// written) and however long the chat's queue, an emergency is
+		// answered first and at once.
+		if r, ok := b.live.Engine().Urgent(words(m)); ok {
+			b.urgentNow(ctx, u.ID, m, r)
+			return
+		}
+		if edit {
+			// An edit is not a new question.
+			b.log.Debug("telegram: update handled", "update", u.ID, "chat", b.chatHash(m.Chat.ID), "reply", "edit_ignored")
+			return
+		}
 		chat, handle = m.Chat.ID, func(t *turn) { b.handleMessage(t, m) }
-	case u.EditedMessage != nil:
-		// An edit is not a new question, but a patient may add an
-		// emergency to what they wrote, in a private chat or a group:
-		// that still gets the urgent reply.
-		m := u.EditedMessage
-		chat, handle = m.Chat.ID, func(t *turn) { b.handleEdit(t, m) }
 	case u.CallbackQuery != nil:
 		q := u.CallbackQuery
 		if to, ok := callbackTarget(q); ok {
@@ -75,27 +85,35 @@ func (b *Bot) onUpdate(ctx context.Context, _ *tgbot.Bot, u *models.Update) {
 	if p, ok := ctx.Value(submitResultKey{}).(*submitResult); ok {
 		*p = res // for the webhook handler
 	}
+	b.logRefused(id, chat, res)
+}
+
+func (b *Bot) logRefused(update, chat int64, res submitResult) {
 	switch res {
 	case refusedFull:
-		b.log.Warn("telegram: too many messages waiting in one chat, update dropped", "update", id, "chat", b.chatHash(chat))
-		b.urgentDespiteQueue(u)
+		b.log.Warn("telegram: too many messages waiting in one chat, update dropped", "update", update, "chat", b.chatHash(chat))
 	case refusedClosed:
-		b.log.Info("telegram: update arrived while shutting down, not answered", "update", id)
+		b.log.Info("telegram: update arrived while shutting down, not answered", "update", update)
 	}
 }
 
-// urgentDespiteQueue still reads a message that a full chat queue turned
-// away: an emergency in it gets the urgent reply at once, outside the queue.
-func (b *Bot) urgentDespiteQueue(u *models.Update) {
-	m := u.Message
-	if m == nil {
-		return
+// urgentNow sends the urgent reply to m at once, beside the chat's queue:
+// it must not wait behind earlier replies (which may be retrying for
+// minutes). Shutdown waits for it like any reply.
+func (b *Bot) urgentNow(ctx context.Context, update int64, m *models.Message, r answer.Reply) {
+	chat := m.Chat.ID
+	res := b.disp.submitNow(update, func() bool {
+		return b.runTurn(update, chat, func(t *turn) {
+			to := replyTarget(m)
+			to.insist = true
+			t.to, t.what, t.text = &to, string(r.Kind), words(m)
+			b.send(t.ctx, to, replyMessages(r))
+		})
+	})
+	if p, ok := ctx.Value(submitResultKey{}).(*submitResult); ok {
+		*p = res // for the webhook handler
 	}
-	r, ok := b.live.Engine().Urgent(words(m))
-	if !ok {
-		return
-	}
-	go b.send(b.work, replyTarget(m), replyMessages(r))
+	b.logRefused(update, chat, res)
 }
 
 // replyTarget is where a reply to m goes: its chat and topic, and in a
@@ -193,23 +211,12 @@ func (b *Bot) handleMessage(t *turn, m *models.Message) {
 	}
 	to := replyTarget(m)
 	if to.group && !isCmd && !mentions(m, me) && !repliesToMe(m, me) {
-		// Group chatter is not for the bot, except an emergency.
-		if r, ok := b.live.Engine().Urgent(words(m)); ok {
-			t.to, t.what = &to, string(r.Kind)
-			b.send(t.ctx, to, replyMessages(r))
-		}
-		return
+		return // group chatter is not for the bot (an emergency was answered already)
 	}
 	t.to = &to
 	text := words(m)
 	t.text = text
 	if isCmd {
-		// "/help I can't feel my legs": the red-flag check reads everything.
-		if r, ok := b.live.Engine().Urgent(text); ok {
-			t.what = string(r.Kind)
-			b.send(t.ctx, to, replyMessages(r))
-			return
-		}
 		b.command(t, cmd, arg, explicit)
 		return
 	}
@@ -219,7 +226,7 @@ func (b *Bot) handleMessage(t *turn, m *models.Message) {
 			return
 		}
 		t.what = "not_text"
-		b.send(t.ctx, to, compose("", notTextText, nil))
+		b.send(t.ctx, to, compose("", b.notText(), nil))
 		return
 	}
 	if me != nil && me.mention != nil {
@@ -240,20 +247,6 @@ func words(m *models.Message) string {
 		return m.Text
 	}
 	return m.Caption
-}
-
-// handleEdit answers an edited message only when the edit describes an
-// emergency; other edits are left alone.
-func (b *Bot) handleEdit(t *turn, m *models.Message) {
-	r, ok := b.live.Engine().Urgent(words(m))
-	if !ok {
-		t.what = "edit_ignored"
-		return
-	}
-	to := replyTarget(m)
-	t.to = &to
-	t.what = string(r.Kind)
-	b.send(t.ctx, *t.to, replyMessages(r))
 }
 
 // question answers free text with the core's reply.

@@ -129,7 +129,7 @@ func (b *Bot) call(ctx context.Context, method string, budget time.Duration, ide
 	start := time.Now()
 	next := b.backoff
 	for attempt := 1; ; attempt++ {
-		actx, cancel := context.WithTimeout(ctx, attemptTimeout)
+		actx, cancel := context.WithTimeout(ctx, b.attemptTimeout)
 		err := do(actx)
 		cancel()
 		if err == nil {
@@ -204,6 +204,10 @@ type target struct {
 	thread  int  // forum topic, 0 if none
 	replyTo int  // message to reply to (in groups), 0 if none
 	group   bool // a group or supergroup
+	// insist retries a send that timed out, for an urgent reply: Telegram
+	// may have sent it already, but the patient seeing it twice is safer
+	// than not at all.
+	insist bool
 }
 
 // send sends msgs to t in order and reports whether all were delivered.
@@ -226,11 +230,11 @@ func (b *Bot) send(ctx context.Context, t target, msgs []message) bool {
 			_, err := b.tg.SendMessage(ctx, p)
 			return err
 		}
-		err := b.call(ctx, "sendMessage", sendBudget, false, sendOnce)
+		err := b.call(ctx, "sendMessage", sendBudget, t.insist, sendOnce)
 		if err != nil && errors.Is(err, tgbot.ErrorBadRequest) && strings.Contains(err.Error(), "can't parse entities") {
 			// Telegram could not read the formatting: the same words, plain.
 			p.Text, p.ParseMode = m.plain, ""
-			err = b.call(ctx, "sendMessage", sendBudget, false, sendOnce)
+			err = b.call(ctx, "sendMessage", sendBudget, t.insist, sendOnce)
 		}
 		if err != nil {
 			if ctx.Err() != nil {

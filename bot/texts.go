@@ -9,10 +9,17 @@ import (
 // Fixed texts. They are plain text: compose escapes them.
 const (
 	bookButton  = "Book a consultation"
-	notTextText = "Sorry, I can only read text questions. Please type your question in a message, for example \"How do I book a consultation?\"\n\nPlease don't send photos, documents or voice notes about your health here."
 	sorryText   = "Sorry, something went wrong on my side and I couldn't answer that. Please try again in a moment, or use /contact to reach the clinic team."
 	staleText   = "Sorry, that button is out of date: the information has changed since. Please type your question, or use /topics to browse."
 )
+
+// notText answers a voice note, photo or file without words: the bot can't
+// hear or see it, and it may be about an emergency.
+func (b *Bot) notText() string {
+	return "Sorry, I can only read text questions. Please type your question in a message, for example \"How do I book a consultation?\"\n\n" +
+		"If you feel seriously unwell or this is an emergency, " + b.emergencyLine() + ".\n\n" +
+		"Please don't send photos, documents or voice notes about your health here."
+}
 
 func (b *Bot) clinicName() string {
 	if n := strings.TrimSpace(b.opts.Clinic.Name); n != "" {
