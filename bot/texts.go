@@ -8,9 +8,9 @@ import (
 
 // Fixed texts. They are plain text: compose escapes them.
 const (
-	bookButton  = "Book a consultation"
-	sorryText   = "Sorry, something went wrong on my side and I couldn't answer that. Please try again in a moment, or use /contact to reach the clinic team."
-	staleText   = "Sorry, that button is out of date: the information has changed since. Please type your question, or use /topics to browse."
+	bookButton = "Book a consultation"
+	sorryText  = "Sorry, something went wrong on my side and I couldn't answer that. Please try again in a moment, or use /contact to reach the clinic team."
+	staleText  = "Sorry, that button is out of date: the information has changed since. Please type your question, or use /topics to browse."
 )
 
 // notText answers a voice note, photo or file without words: the bot can't
