@@ -4,6 +4,9 @@ import (
 	"math/bits"
 	"strings"
 	"sync"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // occ is one place where a phrase matched: tokens start..end inclusive.
@@ -35,10 +38,34 @@ var statePool = sync.Pool{New: func() any { return new(state) }}
 
 // Check tests a message against the rules and returns the first matching rule
 // in file order (the file lists the most urgent rules first).
+//
+// Look-alike letters are read as the letters they look like (fullwidth
+// "ＣＨＥＳＴ", mathematical bold), and a message with line breaks is also
+// read as one line: a phone wraps "I can't feel\nmy legs" as easily as a
+// patient ends a sentence there.
 func (c *Checker) Check(text string) (Alert, bool) {
 	if c == nil || len(c.rules) == 0 {
 		return Alert{}, false
 	}
+	if !isASCII(text) {
+		text = norm.NFKC.String(text)
+	}
+	if a, ok := c.check(text); ok || !strings.ContainsAny(text, "\r\n") {
+		return a, ok
+	}
+	return c.check(strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(text))
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+func (c *Checker) check(text string) (Alert, bool) {
 	st := statePool.Get().(*state)
 	defer statePool.Put(st)
 	st.toks = tokenize(text, st.toks[:0])
@@ -298,12 +325,14 @@ func (st *state) cancelled(o occ) bool {
 
 // negated reports whether a negating word ("no", "not", "without", ...) stands
 // shortly before o in its clause and is not itself part of a phrase of the rule
-// (so "not" in "do not feel my legs" does not negate "legs").
+// (so "not" in "do not feel my legs" does not negate "legs"). A subject
+// between them starts what the patient now says: "no, I can't feel my
+// legs", "without warning I lost control of my bladder".
 func (st *state) negated(o occ) bool {
 	cl := st.toks[o.start].clause
 	for j := int(o.start) - 1; j >= 0 && j >= int(o.start)-negWindow; j-- {
 		t := &st.toks[j]
-		if t.clause != cl {
+		if t.clause != cl || subjectWords[t.text] {
 			break
 		}
 		if t.flags&fNegator != 0 && st.covered[j] != st.stamp {
@@ -312,6 +341,10 @@ func (st *state) negated(o occ) bool {
 	}
 	return false
 }
+
+// subjectWords start a new statement: a negating word before one does not
+// reach past it.
+var subjectWords = map[string]bool{"i": true, "he": true, "she": true, "we": true, "they": true}
 
 // withinWindow reports whether one valid occurrence of every group lies in a
 // single sentence, all inside a span of ru.within words.

@@ -240,6 +240,20 @@ func TestMatchingSemantics(t *testing.T) {
 		{"i want to kill myself", "crisis"},
 		// order: first matching rule in file order
 		{"chest pain and i want to die", "chest"},
+		// a line break inside a phrase, as a phone wraps it
+		{"I can't feel\nmy legs", "legs"},
+		{"chest\r\npain", "chest"},
+		{"my back hurts\n\nno chest pain", ""},
+		// invisible characters and look-alike letters
+		{"le\u200bgs are numb and I can't fe\u00adel them", "legs"},
+		{"\uff23\uff28\uff25\uff33\uff34 \uff30\uff21\uff29\uff2e", "chest"}, // fullwidth
+		{"\U0001d41c\U0001d421\U0001d41e\U0001d42c\U0001d42d pain", "chest"},      // mathematical bold
+		// a negation does not reach past a new subject
+		{"no, i can't feel my legs", "legs"},
+		{"without warning i wet myself", "bladder"},
+		{"he denies chest pain", ""},
+		// how the patient is, not a denial
+		{"i'm not ok, chest pain", "chest"},
 		// empty and odd input
 		{"", ""},
 		{"   \n\t", ""},

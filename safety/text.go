@@ -99,6 +99,10 @@ func (t *tokenizer) run(s string) {
 		i += n
 		next, _ := utf8.DecodeRuneInString(s[i:]) // RuneError at the end: not a letter
 		switch {
+		case unicode.Is(unicode.Cf, r):
+			// Zero-width spaces and joiners, soft hyphens: invisible, and
+			// no break in a word ("le\u200bgs" is "legs").
+			continue
 		case isWordRune(r) || (t.pattern && r == '*'):
 			t.buf = utf8.AppendRune(t.buf, unicode.ToLower(r))
 		case isApostrophe(r):
@@ -237,6 +241,10 @@ func markFlags(toks []token) {
 				case "sure", "certain", "know", "understand", "only",
 					"realise", "realize", "realised", "realized":
 					// "didn't realise I'd wet myself" is a report, not a denial
+					f &^= fNegator
+				case "ok", "okay", "well", "good", "great", "fine", "right",
+					"joking", "kidding", "lying", "exaggerating":
+					// "I'm not ok, chest pain": how the patient is, not a denial
 					f &^= fNegator
 				}
 			case "no":
