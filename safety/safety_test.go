@@ -247,7 +247,7 @@ func TestMatchingSemantics(t *testing.T) {
 		// invisible characters and look-alike letters
 		{"le\u200bgs are numb and I can't fe\u00adel them", "legs"},
 		{"\uff23\uff28\uff25\uff33\uff34 \uff30\uff21\uff29\uff2e", "chest"}, // fullwidth
-		{"\U0001d41c\U0001d421\U0001d41e\U0001d42c\U0001d42d pain", "chest"},      // mathematical bold
+		{"\U0001d41c\U0001d421\U0001d41e\U0001d42c\U0001d42d pain", "chest"}, // mathematical bold
 		// a negation does not reach past a new subject
 		{"no, i can't feel my legs", "legs"},
 		{"without warning i wet myself", "bladder"},
