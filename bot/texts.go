@@ -128,7 +128,7 @@ func (b *Bot) privacyText() string {
 			days := int((d + 24*time.Hour - 1) / (24 * time.Hour))
 			fmt.Fprintf(&s, " for at most %d day%s", days, plural(days))
 		}
-		s.WriteString(" so the clinic team can add the answer: not your Telegram name, username or account, and names, e-mail addresses, phone numbers, dates and postcodes in it are blanked out. Please don't put your name or health details in a question.\n\n")
+		s.WriteString(" so the clinic team can add the answer: not your Telegram name, username or account, and the names, e-mail addresses, phone numbers, dates and postcodes I can recognise in it are blanked out. Please don't put your name or health details in a question.\n\n")
 	}
 	s.WriteString("Telegram keeps this chat, like any Telegram conversation; you can delete it at any time.")
 	return s.String()

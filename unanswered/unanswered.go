@@ -25,8 +25,13 @@ import (
 
 var (
 	emailRE = regexp.MustCompile(`[^\s@]+@[^\s@]+\.[^\s@]+`)
+	// An address written to dodge spam filters: jane.doe(at)gmail.com,
+	// jane [at] gmail [dot] com, jane at gmail.com.
+	emailWordsRE = regexp.MustCompile(`(?i)[\w.+-]+\s*(?:\(at\)|\[at\]|\{at\}|\sat\s)\s*[\w-]+(?:\s*(?:\.|\(dot\)|\[dot\]|\sdot\s)\s*[a-z]{2,})+\b`)
 	// Dates such as 12/03/1985 or 12-3-85: dates of birth.
 	dateRE = regexp.MustCompile(`\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b`)
+	// Dates with a month's name and a year: 3rd May 1962, May 3, 1962.
+	monthDateRE = regexp.MustCompile(`(?i)\b(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?` + months + `\.?,?\s+\d{2,4}|` + months + `\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{2,4})\b`)
 	// Seven or more digits, possibly split by spaces, dots, dashes or
 	// brackets, with an optional leading +: phone numbers, NHS and other
 	// reference numbers.
@@ -35,7 +40,12 @@ var (
 	postcodeRE = regexp.MustCompile(`(?i)\b[a-z]{1,2}\d[a-z\d]?\s*\d[a-z]{2}\b`)
 	// A self-introduction, then the name (one or two words, in any case).
 	nameRE = regexp.MustCompile(`(?i)\b(my name is|my name's|my names|i am called|i'm called|im called|this is)\s+([\p{L}'-]+)(\s+[\p{L}'-]+)?`)
+	// "I'm Sarah", "I am John Smith": only a capitalised word is taken
+	// for a name ("I am worried" is not one).
+	iAmRE = regexp.MustCompile(`\b((?:[Ii]'m|[Ii]’m|[Ii] am|[Ii]m)\s+)(\p{Lu}[\p{L}'-]*)(\s+\p{Lu}[\p{L}'-]*)?`)
 )
+
+const months = `(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*`
 
 // notName are words that end a name written in lower case ("my name is
 // john and ...").
@@ -43,6 +53,11 @@ var notName = map[string]bool{
 	"and": true, "i": true, "im": true, "i'm": true, "from": true, "here": true, "but": true, "with": true,
 	"what": true, "how": true, "can": true, "is": true, "my": true, "the": true, "a": true, "and,": true,
 	"do": true, "does": true, "will": true, "please": true, "thanks": true, "hi": true, "hello": true,
+	// Capitalised by habit after "I'm" ("I'm In pain", "I am Not sure").
+	"in": true, "not": true, "so": true, "very": true, "really": true, "an": true, "on": true,
+	"at": true, "just": true, "also": true, "still": true, "having": true, "getting": true,
+	"going": true, "trying": true, "worried": true, "scared": true, "sorry": true, "ok": true,
+	"okay": true, "fine": true, "sure": true, "looking": true, "interested": true, "unable": true,
 }
 
 // Redact blanks out what identifies a person in a question: e-mail
@@ -50,7 +65,9 @@ var notName = map[string]bool{
 // name is".
 func Redact(q string) string {
 	q = emailRE.ReplaceAllString(q, "[email]")
+	q = emailWordsRE.ReplaceAllString(q, "[email]")
 	q = dateRE.ReplaceAllString(q, "[date]")
+	q = monthDateRE.ReplaceAllString(q, "[date]")
 	q = phoneRE.ReplaceAllStringFunc(q, func(m string) string {
 		digits := 0
 		for _, r := range m {
@@ -64,13 +81,20 @@ func Redact(q string) string {
 		return "[number]"
 	})
 	q = postcodeRE.ReplaceAllString(q, "[postcode]")
-	return nameRE.ReplaceAllStringFunc(q, func(m string) string {
+	q = nameRE.ReplaceAllStringFunc(q, func(m string) string {
 		sub := nameRE.FindStringSubmatch(m)
 		out := sub[1] + " [name]"
 		if second := strings.TrimSpace(sub[3]); second != "" && notName[strings.ToLower(second)] {
 			out += sub[3] // not part of the name
 		}
 		return out
+	})
+	return iAmRE.ReplaceAllStringFunc(q, func(m string) string {
+		sub := iAmRE.FindStringSubmatch(m)
+		if sub[2] == "I" || notName[strings.ToLower(sub[2])] {
+			return m // "I'm I think…", "I am And…": not a name
+		}
+		return sub[1] + "[name]"
 	})
 }
 

@@ -340,6 +340,20 @@ func TestRedact(t *testing.T) {
 		{"my name is john and my back hurts", "my name is [name] and my back hurts"},
 		{"I live in SW1A 1AA, how far is the clinic", "I live in [postcode], how far is the clinic"},
 		{"what is facet joint denervation", "what is facet joint denervation"},
+		// found in review
+		{"Hi I'm John Smith, do you treat necks", "Hi I'm [name], do you treat necks"},
+		{"I am Sarah and my back hurts", "I am [name] and my back hurts"},
+		{"I am worried about the needle", "I am worried about the needle"},
+		{"im Priya", "im [name]"},
+		{"I am Not sure", "I am Not sure"},
+		{"born 3rd May 1962, is it safe", "born [date], is it safe"},
+		{"dob: 14 of february 79", "dob: [date]"},
+		{"born May 3, 1962", "born [date]"},
+		{"I may come in 2 weeks", "I may come in 2 weeks"},
+		{"write to jane.doe(at)gmail.com", "write to [email]"},
+		{"jane [at] gmail [dot] com", "[email]"},
+		{"or jane at gmail.com", "or [email]"},
+		{"can I come at 3 pm", "can I come at 3 pm"},
 	} {
 		if got := Redact(c.in); got != c.want {
 			t.Errorf("Redact(%q) = %q, want %q", c.in, got, c.want)
