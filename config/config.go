@@ -175,6 +175,10 @@ func (c *Config) Validate() error {
 	if c.Reload < 0 {
 		return errors.New("config: reload must not be negative")
 	}
+	if c.Reload > 0 && c.Reload < 100*time.Millisecond {
+		// Checking the folder constantly costs CPU and helps nobody.
+		return errors.New("config: reload must be 0 (off) or at least 100ms")
+	}
 	return nil
 }
 

@@ -137,6 +137,7 @@ func TestLoadFileErrors(t *testing.T) {
 		{"no emergency number", "emergency:\n  number: \"\"\n", "emergency.number must be set"},
 		{"retention 0 with the log on", "privacy:\n  unanswered:\n    enabled: true\n    retention_days: 0\n", "retention_days must be at least 1"},
 		{"negative reload", "reload: -1s\n", "reload must not be negative"},
+		{"reload too often", "reload: 1ns\n", "reload must be 0 (off) or at least 100ms"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

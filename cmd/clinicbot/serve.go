@@ -38,7 +38,17 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
-	cfg, src, eng, err := c.setup()
+	cfg, src, err := c.source()
+	if err != nil {
+		return err
+	}
+	// The folder as it is before loading: an edit saved while the
+	// knowledge loads is then seen by the first check.
+	loaded := ""
+	if src.dir != "" {
+		loaded, _ = fingerprint(src)
+	}
+	eng, err := buildEngine(src, cfg)
 	if err != nil {
 		return err
 	}
@@ -72,7 +82,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 
 	if src.dir != "" && cfg.Reload > 0 {
-		go watch(ctx, src, cfg, live, cfg.Reload, log)
+		go watch(ctx, src, cfg, live, loaded, cfg.Reload, log)
 	}
 	b, err := bot.New(live, bot.Options{
 		Telegram:            cfg.Telegram,
@@ -103,10 +113,12 @@ const retireAfter = time.Minute
 // with errors is reported, file and line, and the last good knowledge keeps
 // serving. It polls, rather than using file events, because editors save by
 // renaming and network or container mounts often send no events at all.
-func watch(ctx context.Context, src source, cfg config.Config, live *answer.Live, every time.Duration, log *slog.Logger) {
-	last, _ := fingerprint(src)
+//
+// last is the folder's fingerprint when the serving knowledge was read.
+func watch(ctx context.Context, src source, cfg config.Config, live *answer.Live, last string, every time.Duration, log *slog.Logger) {
 	t := time.NewTicker(every)
 	defer t.Stop()
+	unreadable := false
 	for {
 		select {
 		case <-ctx.Done():
@@ -114,7 +126,19 @@ func watch(ctx context.Context, src source, cfg config.Config, live *answer.Live
 		case <-t.C:
 		}
 		fp, err := fingerprint(src)
-		if err != nil || fp == last {
+		if err != nil {
+			if !unreadable {
+				// Said once: a folder moved away may come back.
+				log.Error("knowledge folder unreadable; the last good knowledge keeps serving", "err", err.Error())
+				unreadable = true
+			}
+			continue
+		}
+		if unreadable {
+			log.Info("knowledge folder readable again", "dir", src.dir)
+			unreadable = false
+		}
+		if fp == last {
 			continue
 		}
 		last = fp

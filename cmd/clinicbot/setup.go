@@ -25,9 +25,19 @@ func loadConfig(path string) (config.Config, error) {
 
 // setup loads the configuration and builds the engine the flags ask for.
 func (c common) setup() (config.Config, source, *answer.Engine, error) {
+	cfg, src, err := c.source()
+	if err != nil {
+		return cfg, src, nil, err
+	}
+	eng, err := buildEngine(src, cfg)
+	return cfg, src, eng, err
+}
+
+// source loads the configuration and says where the knowledge comes from.
+func (c common) source() (config.Config, source, error) {
 	cfg, err := loadConfig(c.config)
 	if err != nil {
-		return cfg, source{}, nil, err
+		return cfg, source{}, err
 	}
 	src := source{dir: cfg.Knowledge, settings: cfg.Settings}
 	if c.knowledge != "" {
@@ -36,6 +46,5 @@ func (c common) setup() (config.Config, source, *answer.Engine, error) {
 	if c.settings != "" {
 		src.settings = c.settings
 	}
-	eng, err := buildEngine(src, cfg)
-	return cfg, src, eng, err
+	return cfg, src, nil
 }

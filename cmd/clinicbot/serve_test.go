@@ -1,0 +1,96 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/clinicbot/clinicbot/answer"
+	"github.com/clinicbot/clinicbot/config"
+)
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func waitFor(t *testing.T, what string, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+const hoursEntry = "entries:\n  - id: hours\n    question: What are your opening hours?\n    answer: We are open on weekdays.\n"
+
+// An edit saved after the folder was fingerprinted but before the watcher's
+// first check is picked up; a folder that goes away is reported once and
+// the last good knowledge keeps serving.
+func TestWatch(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "kb")
+	writeFile(t, filepath.Join(dir, "faq.yaml"), hoursEntry)
+	src := source{dir: dir}
+	cfg := config.Default()
+	loaded, err := fingerprint(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := buildEngine(src, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	live := answer.NewLive(eng)
+	// Saved while the knowledge loaded (a later time, so the fingerprint changes).
+	later := time.Now().Add(2 * time.Second)
+	writeFile(t, filepath.Join(dir, "more.yaml"), "entries:\n  - id: parking\n    question: Is there parking?\n    answer: There is street parking nearby.\n")
+	os.Chtimes(filepath.Join(dir, "more.yaml"), later, later)
+
+	var logs lockedBuffer
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan struct{})
+	go func() {
+		watch(ctx, src, cfg, live, loaded, 20*time.Millisecond, slog.New(slog.NewTextHandler(&logs, nil)))
+		close(done)
+	}()
+	defer func() { cancel(); <-done }()
+	waitFor(t, "the edit made during loading to be reloaded", func() bool { _, ok := live.Engine().Entry("parking"); return ok })
+
+	if err := os.Rename(dir, dir+".moved"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the missing folder to be reported", func() bool { return strings.Contains(logs.String(), "knowledge folder unreadable") })
+	time.Sleep(100 * time.Millisecond)
+	if n := strings.Count(logs.String(), "knowledge folder unreadable"); n != 1 {
+		t.Errorf("missing folder reported %d times, want once:\n%s", n, logs.String())
+	}
+	if _, ok := live.Engine().Entry("hours"); !ok {
+		t.Errorf("the last good knowledge stopped serving")
+	}
+	if err := os.Rename(dir+".moved", dir); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the folder to be back", func() bool { return strings.Contains(logs.String(), "knowledge folder readable again") })
+}
