@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -58,12 +59,33 @@ func ParseSettings(data []byte, path string) (Settings, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&s); err != nil && !errors.Is(err, io.EOF) {
-		return s, fmt.Errorf("settings %s: %s", path, strings.TrimPrefix(err.Error(), "yaml: "))
+		return s, yamlError(path, err)
 	}
 	if err := s.Validate(); err != nil {
-		return s, fmt.Errorf("settings %s: %w", path, err)
+		return s, fmt.Errorf("%s: %w", path, err)
 	}
 	return s, nil
+}
+
+var (
+	yamlLineRE  = regexp.MustCompile(`line (\d+): ([^\n]+)`)
+	yamlFieldRE = regexp.MustCompile(`field (\S+) not found in type \S+`)
+)
+
+// yamlError states a YAML error as the rest of the knowledge does, one
+// "file:line: message" a problem: what staff and editors jump to.
+func yamlError(path string, err error) error {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	msg = yamlFieldRE.ReplaceAllString(msg, `unknown setting "$1" (the settings are answer, choices and margin)`)
+	ms := yamlLineRE.FindAllStringSubmatch(msg, -1)
+	if len(ms) == 0 {
+		return fmt.Errorf("%s: %s", path, msg)
+	}
+	lines := make([]string, len(ms))
+	for i, m := range ms {
+		lines[i] = fmt.Sprintf("%s:%s: %s", path, m[1], m[2])
+	}
+	return errors.New(strings.Join(lines, "\n"))
 }
 
 // Write saves the settings with a comment saying where they came from.

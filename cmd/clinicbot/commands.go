@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -161,19 +162,8 @@ func runValidate(args []string, stdout, stderr io.Writer) error {
 	}
 	cfg, src, eng, err := c.setup()
 	if err != nil {
-		var problems []string
-		var kerr knowledge.ErrorList
-		var serr *safety.ErrorList
-		switch {
-		case errors.As(err, &kerr):
-			for _, e := range kerr {
-				problems = append(problems, e.Error())
-			}
-		case errors.As(err, &serr):
-			for _, p := range serr.Problems {
-				problems = append(problems, p.String())
-			}
-		default:
+		problems, ok := listProblems(err)
+		if !ok {
 			return err
 		}
 		for _, p := range problems {
@@ -187,6 +177,35 @@ func runValidate(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "ok: %s: %d entries in %d files, %d synonym groups, %d topics\n",
 		src, len(b.Entries), len(b.Files), len(b.Synonyms), len(b.Topics()))
 	return nil
+}
+
+// listProblems lists the knowledge problems in err (entries, red-flag rules,
+// thresholds), one a line; ok is false when err is of another kind (no
+// folder, no configuration), which is reported as it is.
+func listProblems(err error) (problems []string, ok bool) {
+	errs := []error{err}
+	if j, isJoin := err.(interface{ Unwrap() []error }); isJoin {
+		errs = j.Unwrap()
+	}
+	for _, e := range errs {
+		var kerr knowledge.ErrorList
+		var serr *safety.ErrorList
+		switch {
+		case errors.As(e, &kerr):
+			for _, k := range kerr {
+				problems = append(problems, k.Error())
+			}
+		case errors.As(e, &serr):
+			for _, p := range serr.Problems {
+				problems = append(problems, p.String())
+			}
+		case errors.Is(e, fs.ErrNotExist) || errors.Is(e, fs.ErrPermission):
+			return nil, false
+		default:
+			problems = append(problems, strings.Split(e.Error(), "\n")...)
+		}
+	}
+	return problems, true
 }
 
 type evalFlags struct {

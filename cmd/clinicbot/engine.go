@@ -35,26 +35,25 @@ const (
 
 // buildEngine loads and validates everything an engine needs. Any problem is
 // an error and nothing is built, so a bad edit never replaces good knowledge.
+// The entries, the red-flag rules and the thresholds are each checked, so
+// one error lists the problems of all three.
 func buildEngine(src source, cfg config.Config) (*answer.Engine, error) {
 	var base *knowledge.Base
 	var fsys fs.FS
-	var err error
+	var kerr error
 	if src.dir == "" {
 		fsys = knowledge.Clinic()
-		base, err = knowledge.Load(fsys)
+		base, kerr = knowledge.Load(fsys)
 	} else {
 		fsys = os.DirFS(src.dir)
-		base, err = knowledge.LoadDir(src.dir)
+		base, kerr = knowledge.LoadDir(src.dir)
 	}
-	if err != nil {
-		return nil, err
+	if errors.Is(kerr, fs.ErrNotExist) {
+		return nil, kerr // no folder: nothing else to check
 	}
-	chk, err := loadSafety(src.dir, fsys)
-	if err != nil {
-		return nil, err
-	}
-	settings, err := loadSettings(src, fsys)
-	if err != nil {
+	chk, serr := loadSafety(src.dir, fsys)
+	settings, terr := loadSettings(src, fsys)
+	if err := errors.Join(kerr, serr, terr); err != nil {
 		return nil, err
 	}
 	ix, err := index.Build(base)

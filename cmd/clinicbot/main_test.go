@@ -268,6 +268,25 @@ func TestValidateDir(t *testing.T) {
 			t.Errorf("exit %d, stderr %q; want 1 naming red_flags.yaml", code, errs)
 		}
 	})
+	t.Run("every file's problems", func(t *testing.T) {
+		dir := t.TempDir()
+		writeFile(t, filepath.Join(dir, "faqs.yaml"), "entries:\n  - id: a\n    question: what: is this\n")
+		writeFile(t, filepath.Join(dir, "red_flags.yaml"), "rules:\n  - id: x\n    kind: nonsense\n")
+		writeFile(t, filepath.Join(dir, "settings.yaml"), "answer: 0.5\nchoise: 0.2\n")
+		code, _, errs := clinicbot(t, "", "validate", dir)
+		for _, want := range []string{
+			filepath.Join(dir, "faqs.yaml") + ":3: invalid YAML",
+			filepath.Join(dir, "red_flags.yaml") + ":",
+			filepath.Join(dir, "settings.yaml") + `:2: unknown setting "choise"`,
+		} {
+			if !strings.Contains(errs, want) {
+				t.Errorf("stderr lacks %q:\n%s", want, errs)
+			}
+		}
+		if code != 1 || !strings.Contains(errs, "problem(s) found; nothing was changed.") {
+			t.Errorf("exit %d, stderr %q", code, errs)
+		}
+	})
 	t.Run("two folders", func(t *testing.T) {
 		code, _, errs := clinicbot(t, "", "validate", t.TempDir(), t.TempDir())
 		if code != 2 || !strings.Contains(errs, "at most one folder") {
