@@ -94,6 +94,8 @@ type Bot struct {
 	me atomic.Pointer[identity]
 
 	disp *dispatcher
+	// recent holds each sender's last words briefly, for the red-flag check.
+	recent *recentWords
 
 	// work is the context replies are sent under. It outlives Run's
 	// context by up to ShutdownGrace, so replies in progress can finish.
@@ -159,6 +161,7 @@ func New(live *answer.Live, opts Options) (*Bot, error) {
 		token:   t.Token,
 		secret:  t.WebhookSecret,
 		disp:    newDispatcher(maxQueuedInChat),
+		recent:  newRecentWords(),
 		backoff: backoffBase,
 
 		attemptTimeout: attemptTimeout,

@@ -1210,3 +1210,27 @@ func TestUrgentReplyRetriedAfterTimeout(t *testing.T) {
 		t.Errorf("retry %q to chat %d", c.Text(), c.ChatID())
 	}
 }
+
+// An emergency sent in two messages is read as one; two people's messages
+// in a group are not, and the message after an urgent reply starts afresh.
+func TestEmergencyInTwoMessages(t *testing.T) {
+	e := start(t, setup{})
+	e.say(95, "I've lost control")
+	first := e.sent(1)[0]
+	if strings.Contains(first.Text(), "999 or go to A&amp;E now") {
+		t.Fatalf("the first half alone is already urgent: %q", first.Text())
+	}
+	e.say(95, "of my bladder and my back is agony")
+	if c := e.sent(2)[1]; !strings.Contains(c.Text(), "999") || c.ReplyMarkup() != "" {
+		t.Errorf("second half: %q, want the urgent reply", c.Text())
+	}
+	e.say(95, "thanks")
+	if c := e.sent(3)[2]; strings.Contains(c.Text(), "medical emergency") {
+		t.Errorf("the message after an urgent reply: %q, want an ordinary reply", c.Text())
+	}
+	const group = -1001234567893
+	e.remember("I've lost control", "of my bladder and my back is agony")
+	e.srv.Enqueue(groupUpdate(group, 7, "I've lost control"))
+	e.srv.Enqueue(groupUpdate(group, 8, "of my bladder and my back is agony"))
+	e.quiet(3)
+}

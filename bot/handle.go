@@ -59,7 +59,7 @@ func (b *Bot) onUpdate(ctx context.Context, _ *tgbot.Bot, u *models.Update) {
 		// bot, group chatter, a caption, an edit that adds to what was
 		// written) and however long the chat's queue, an emergency is
 		// answered first and at once.
-		if r, ok := b.live.Engine().Urgent(words(m)); ok {
+		if r, ok := b.urgent(m, edit); ok {
 			b.urgentNow(ctx, u.ID, m, r)
 			return
 		}
@@ -86,6 +86,28 @@ func (b *Bot) onUpdate(ctx context.Context, _ *tgbot.Bot, u *models.Update) {
 		*p = res // for the webhook handler
 	}
 	b.logRefused(id, chat, res)
+}
+
+// urgent runs the red-flag check on m, and on m read after the sender's
+// message just before it (see recentWords).
+func (b *Bot) urgent(m *models.Message, edit bool) (answer.Reply, bool) {
+	eng := b.live.Engine()
+	text := words(m)
+	r, ok := eng.Urgent(text)
+	if edit || strings.TrimSpace(text) == "" {
+		return r, ok
+	}
+	s := senderOf(m)
+	if ok {
+		b.recent.forget(s)
+		return r, true
+	}
+	if prev := b.recent.swap(s, text); unfinished(prev) {
+		if r, ok = eng.Urgent(prev + " " + text); ok {
+			b.recent.forget(s)
+		}
+	}
+	return r, ok
 }
 
 func (b *Bot) logRefused(update, chat int64, res submitResult) {
