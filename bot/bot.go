@@ -304,6 +304,9 @@ func (b *Bot) runWebhook(ctx context.Context) error {
 	}
 	mux := http.NewServeMux()
 	mux.Handle(wh.Path, b.Handler())
+	if wh.Path != healthPath {
+		mux.HandleFunc(healthPath, b.serveHealth)
+	}
 	srv := &http.Server{
 		Handler:           mux,
 		ReadHeaderTimeout: 10 * time.Second,

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"html"
 	"log/slog"
 	"net"
@@ -953,6 +954,20 @@ func TestWebhook(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusMethodNotAllowed {
 		t.Errorf("GET: %d", resp.StatusCode)
+	}
+	// A health check on the same listener, with no secret.
+	health := strings.TrimSuffix(w.url, "/telegram") + "/healthz"
+	resp, err = http.Get(health)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || string(body) != "ok\n" {
+		t.Errorf("GET /healthz: %d %q", resp.StatusCode, body)
+	}
+	if code := postJSON(t, health, "", "{}"); code != http.StatusMethodNotAllowed {
+		t.Errorf("POST /healthz: %d", code)
 	}
 	// Only the accepted update is answered, and only once.
 	w.say(42, "what is facet joint denervation?")

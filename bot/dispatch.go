@@ -142,6 +142,13 @@ func (d *dispatcher) work(chat int64, j job) {
 	}
 }
 
+// isClosed reports whether shutdown has begun.
+func (d *dispatcher) isClosed() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.closed
+}
+
 // closeAndWait refuses new jobs and waits up to grace for the queued ones;
 // it returns how many updates were still unfinished.
 func (d *dispatcher) closeAndWait(grace time.Duration) int {

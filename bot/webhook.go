@@ -34,6 +34,24 @@ func (b *Bot) Handler() http.Handler {
 	return http.HandlerFunc(b.serveWebhook)
 }
 
+// healthPath answers a load balancer's or orchestrator's health check in
+// webhook mode: 200 while updates are taken, 503 once shutting down.
+const healthPath = "/healthz"
+
+func (b *Bot) serveHealth(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	if b.disp.isClosed() {
+		http.Error(w, "shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = io.WriteString(w, "ok\n")
+}
+
 func (b *Bot) serveWebhook(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		if p := recover(); p != nil {
