@@ -694,6 +694,13 @@ func TestUpdatesWithoutMessageDoNotCrash(t *testing.T) {
 	if !strings.HasPrefix(cs[0].Text(), "<b>What are the risks and side effects?</b>") || !strings.Contains(cs[1].Text(), "/topics") {
 		t.Errorf("replies %q / %q", cs[0].Text(), cs[1].Text())
 	}
+	// The inline press runs in its own queue: wait for it rather than race it.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, err := w.srv.WaitCalls(ctx, "answerCallbackQuery", 2); err != nil {
+		t.Errorf("button presses answered: %v", err)
+	}
+	time.Sleep(100 * time.Millisecond)
 	if n := len(w.srv.Calls("answerCallbackQuery")); n != 2 {
 		t.Errorf("%d button presses answered, want 2", n)
 	}
