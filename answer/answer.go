@@ -125,10 +125,7 @@ func (e *Engine) Answer(ctx context.Context, message string) Reply {
 	if u, ok := e.Urgent(message); ok {
 		return u
 	}
-	hits, err := e.ix.Search(ctx, q, 5)
-	if err != nil {
-		hits = nil // a failed search is an honest "I don't know", never a crash
-	}
+	hits := e.search(ctx, q)
 	if kind, ok := smalltalk(q); ok && (len(hits) == 0 || hits[0].Confidence < max(e.settings.Answer, smalltalkOverride)) {
 		// A greeting or thanks, unless the knowledge has an entry for it
 		// that matches all but word for word.
@@ -165,6 +162,27 @@ func (e *Engine) Answer(ctx context.Context, message string) Reply {
 		r.BookingURL = "" // the patient picks first; the answer then offers booking
 	}
 	return r
+}
+
+// search finds the entries for q. When a part of the message is itself
+// a question (see questionParts) and, on its own, points to the same best
+// entry as the whole message, only more surely, its result is taken: the
+// patient's story no longer dilutes what they ask. A part that points
+// elsewhere is ignored, since the story may be what the question is about
+// ("I ordered new speakers, so when will they get here").
+func (e *Engine) search(ctx context.Context, q string) []index.Hit {
+	hits, err := e.ix.Search(ctx, q, 5)
+	if err != nil || len(hits) == 0 {
+		return nil // a failed search is an honest "I don't know", never a crash
+	}
+	best := hits[0].Entry.ID
+	for _, part := range questionParts(q) {
+		ph, err := e.ix.Search(ctx, part, 5)
+		if err == nil && len(ph) > 0 && ph[0].Entry.ID == best && ph[0].Confidence > hits[0].Confidence {
+			hits = ph
+		}
+	}
+	return hits
 }
 
 // Urgent returns the urgent reply when text describes an emergency, for

@@ -547,3 +547,18 @@ func TestLive(t *testing.T) {
 		t.Error("Engine() is not the swapped-in engine")
 	}
 }
+
+// A patient's story before the question does not hide the question, and a
+// story is never answered on its own.
+func TestStoryThenQuestion(t *testing.T) {
+	eng := engine(t)
+	ctx := context.Background()
+	q := "I have to pick my kids up from school at 3. How long will the procedure take on the day?"
+	if r := eng.Answer(ctx, q); r.Kind != answer.KindAnswer || r.EntryID != "fjd-procedure-duration" {
+		t.Errorf("%q: %s %s (%.3f), want the procedure-duration answer", q, r.Kind, r.EntryID, r.Score)
+	}
+	q = "I had RFA last year. What is the best painkiller for sciatica?"
+	if r := eng.Answer(ctx, q); r.Kind == answer.KindAnswer {
+		t.Errorf("%q: answered with %s; the story alone must not be what is answered", q, r.EntryID)
+	}
+}
