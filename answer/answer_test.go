@@ -277,6 +277,7 @@ func TestSmalltalk(t *testing.T) {
 		{"good morning", "Hello!"},
 		{"thanks!", "You're very welcome"},
 		{"thank you so much, that was really helpful", "You're very welcome"},
+		{"that's all I needed, have a nice day", "Take care"},
 		{"hi, thanks", "You're very welcome"}, // thanks outranks a greeting
 		{"bye", "goodbye"},
 		{"ok thanks bye", "goodbye"},

@@ -59,7 +59,7 @@ func smalltalk(q string) (smalltalkKind, bool) {
 	words := strings.FieldsFunc(strings.ToLower(q), func(r rune) bool {
 		return !unicode.IsLetter(r)
 	})
-	if len(words) == 0 || len(words) > 8 {
+	if len(words) == 0 || len(words) > 12 { // "that's" counts as two
 		return 0, false
 	}
 	found, kind := false, greeting
