@@ -4,6 +4,7 @@ import (
 	"math/bits"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -40,9 +41,10 @@ var statePool = sync.Pool{New: func() any { return new(state) }}
 // in file order (the file lists the most urgent rules first).
 //
 // Look-alike letters are read as the letters they look like (fullwidth
-// "ＣＨＥＳＴ", mathematical bold), and a message with line breaks is also
-// read as one line: a phone wraps "I can't feel\nmy legs" as easily as a
-// patient ends a sentence there.
+// "ＣＨＥＳＴ", mathematical bold). A line break ends a sentence, except
+// where the sentence plainly goes on: no full stop, question or
+// exclamation mark before it and a lower-case letter after it ("I can't
+// feel\nmy legs"); such a message is read both ways.
 func (c *Checker) Check(text string) (Alert, bool) {
 	if c == nil || len(c.rules) == 0 {
 		return Alert{}, false
@@ -50,10 +52,47 @@ func (c *Checker) Check(text string) (Alert, bool) {
 	if !isASCII(text) {
 		text = norm.NFKC.String(text)
 	}
-	if a, ok := c.check(text); ok || !strings.ContainsAny(text, "\r\n") {
+	a, ok := c.check(text)
+	if ok {
 		return a, ok
 	}
-	return c.check(strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(text))
+	if joined, soft := joinSoftBreaks(text); soft {
+		return c.check(joined)
+	}
+	return a, ok
+}
+
+// joinSoftBreaks turns each line break inside a sentence into a space, and
+// reports whether there was any.
+func joinSoftBreaks(text string) (string, bool) {
+	if !strings.ContainsAny(text, "\r\n") {
+		return text, false
+	}
+	b := []byte(text)
+	soft := false
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\n' && b[i] != '\r' {
+			continue
+		}
+		j := i
+		for j < len(b) && (b[j] == '\n' || b[j] == '\r') {
+			j++
+		}
+		if j-i > 2 || (j-i == 2 && b[i] == b[i+1]) {
+			i = j - 1
+			continue // a blank line: a new paragraph
+		}
+		prev := strings.TrimRight(string(b[:i]), " \t")
+		next, _ := utf8.DecodeRune(b[j:])
+		if prev != "" && !strings.ContainsAny(prev[len(prev)-1:], ".?!;:") && unicode.IsLower(next) {
+			for k := i; k < j; k++ {
+				b[k] = ' '
+			}
+			soft = true
+		}
+		i = j - 1
+	}
+	return string(b), soft
 }
 
 func isASCII(s string) bool {
@@ -325,26 +364,35 @@ func (st *state) cancelled(o occ) bool {
 
 // negated reports whether a negating word ("no", "not", "without", ...) stands
 // shortly before o in its clause and is not itself part of a phrase of the rule
-// (so "not" in "do not feel my legs" does not negate "legs"). A subject
-// between them starts what the patient now says: "no, I can't feel my
-// legs", "without warning I lost control of my bladder".
+// (so "not" in "do not feel my legs" does not negate "legs"). A "no" or
+// "without" before a subject belongs to what came before, not to what the
+// patient now says: "no, I can't feel my legs", "without warning I lost
+// control of my bladder". A "not" does reach past one: "I don't think I
+// have chest pain".
 func (st *state) negated(o occ) bool {
 	cl := st.toks[o.start].clause
+	subject := false
 	for j := int(o.start) - 1; j >= 0 && j >= int(o.start)-negWindow; j-- {
 		t := &st.toks[j]
-		if t.clause != cl || subjectWords[t.text] {
+		if t.clause != cl {
 			break
 		}
-		if t.flags&fNegator != 0 && st.covered[j] != st.stamp {
+		if subjectWords[t.text] {
+			subject = true
+			continue
+		}
+		if t.flags&fNegator != 0 && st.covered[j] != st.stamp && !(subject && interjectionNegators[t.text]) {
 			return true
 		}
 	}
 	return false
 }
 
-// subjectWords start a new statement: a negating word before one does not
-// reach past it.
+// subjectWords start a statement of their own.
 var subjectWords = map[string]bool{"i": true, "he": true, "she": true, "we": true, "they": true}
+
+// interjectionNegators do not reach past a subject.
+var interjectionNegators = map[string]bool{"no": true, "without": true, "none": true}
 
 // withinWindow reports whether one valid occurrence of every group lies in a
 // single sentence, all inside a span of ru.within words.

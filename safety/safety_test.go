@@ -244,6 +244,11 @@ func TestMatchingSemantics(t *testing.T) {
 		{"I can't feel\nmy legs", "legs"},
 		{"chest\r\npain", "chest"},
 		{"my back hurts\n\nno chest pain", ""},
+		// but a new line that starts a new sentence is one
+		{"a rash on my chest\nPain in my back is worse", ""},
+		{"a rash on my chest\npain too", "chest"},
+		{"I have a sore chest.\npain in my back", ""},
+		{"i don't think i have chest pain", ""}, // "not" reaches past a subject
 		// invisible characters and look-alike letters
 		{"le\u200bgs are numb and I can't fe\u00adel them", "legs"},
 		{"\uff23\uff28\uff25\uff33\uff34 \uff30\uff21\uff29\uff2e", "chest"}, // fullwidth
