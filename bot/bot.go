@@ -216,6 +216,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		return errors.New("bot: Run called twice")
 	}
 	defer b.cancelWork()
+	go b.recent.expire(b.work, 30*time.Second)
 	if err := b.identify(ctx); err != nil {
 		if ctx.Err() != nil {
 			return nil

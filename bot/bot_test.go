@@ -1250,9 +1250,18 @@ func TestEmergencyInTwoMessages(t *testing.T) {
 	if c := e.sent(3)[2]; strings.Contains(c.Text(), "medical emergency") {
 		t.Errorf("the message after an urgent reply: %q, want an ordinary reply", c.Text())
 	}
+	// Two whole messages are not read as one.
+	e.remember("Had my injection yesterday", "Temperature in the waiting room was freezing, can you turn the heating up?")
+	e.say(96, "Had my injection yesterday")
+	e.say(96, "Temperature in the waiting room was freezing, can you turn the heating up?")
+	for _, c := range e.sent(5)[3:] {
+		if strings.Contains(c.Text(), "medical emergency") {
+			t.Errorf("two ordinary messages read as an emergency: %q", c.Text())
+		}
+	}
 	const group = -1001234567893
 	e.remember("I've lost control", "of my bladder and my back is agony")
 	e.srv.Enqueue(groupUpdate(group, 7, "I've lost control"))
 	e.srv.Enqueue(groupUpdate(group, 8, "of my bladder and my back is agony"))
-	e.quiet(3)
+	e.quiet(5)
 }

@@ -102,7 +102,7 @@ func (b *Bot) urgent(m *models.Message, edit bool) (answer.Reply, bool) {
 		b.recent.forget(s)
 		return r, true
 	}
-	if prev := b.recent.swap(s, text); unfinished(prev) {
+	if prev := b.recent.swap(s, text); joinable(prev, text) {
 		if r, ok = eng.Urgent(prev + " " + text); ok {
 			b.recent.forget(s)
 		}

@@ -41,19 +41,45 @@ func TestRecentWords(t *testing.T) {
 	}
 }
 
-func TestUnfinished(t *testing.T) {
-	for text, want := range map[string]bool{
-		"I've lost control":            true,
-		"i cant feel":                  true,
-		"  my legs  ":                  true,
-		"I hurt myself lifting a box.": false,
-		"how long is the recovery?":    false,
-		"help!":                        false,
-		"":                             false,
-		"I have had a sore back for a very long time now and": false, // too long to be a fragment
+func TestJoinable(t *testing.T) {
+	for _, tc := range []struct {
+		prev, next string
+		want       bool
+	}{
+		{"I've lost control", "of my bladder", true},
+		{"i cant feel", "my legs", true},
+		{"my legs are", "numb", true},
+		{"I can't feel my", "legs", true},
+		{"Had my injection yesterday", "Temperature in the waiting room is freezing", false},
+		{"Should I empty my bladder before the scan", "Will I feel numb after the injection?", false},
+		{"I hurt myself lifting a box.", "and I want the pain to end", false}, // a whole sentence
+		{"how long is the recovery?", "of the neck", false},
+		{"", "of my bladder", false},
+		{"I have had a sore back for a very long time now and", "my legs", false}, // too long
 	} {
-		if got := unfinished(text); got != want {
-			t.Errorf("unfinished(%q) = %v, want %v", text, got, want)
+		if got := joinable(tc.prev, tc.next); got != tc.want {
+			t.Errorf("joinable(%q, %q) = %v, want %v", tc.prev, tc.next, got, tc.want)
 		}
+	}
+}
+
+// Only a fragment is kept, and nothing outlives its time once expire runs.
+func TestRecentWordsKeepsOnlyFragments(t *testing.T) {
+	clock := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	r := newRecentWords()
+	r.now = func() time.Time { return clock }
+	s := sender{chat: 1, user: 1}
+	r.swap(s, "Is it safe to drive home after the procedure? I live in Kent.")
+	if len(r.bySrc) != 0 {
+		t.Errorf("a whole question was kept")
+	}
+	r.swap(s, "i cant feel")
+	clock = clock.Add(recentTTL + time.Second)
+	r.mu.Lock()
+	r.dropExpiredLocked(clock)
+	n := len(r.bySrc)
+	r.mu.Unlock()
+	if n != 0 {
+		t.Errorf("%d messages kept past their time", n)
 	}
 }
