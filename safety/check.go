@@ -202,6 +202,7 @@ func (c *Checker) matchWord(t string, row []uint64) {
 		return
 	}
 	m := letterMask(t)
+	nearCommon := -1 // unknown yet
 	for i := range late {
 		lw := &late[i]
 		// Words starting with t[0] were tried above; a word lacking more
@@ -209,10 +210,68 @@ func (c *Checker) matchWord(t string, row []uint64) {
 		if lw.text[0] == t[0] || bits.OnesCount32(lw.mask&^m) > int(lw.edits) {
 			continue
 		}
-		if typoFirstWrong(t, lw) {
+		if !typoFirstWrong(t, lw) {
+			continue
+		}
+		// In a short word a wrong first letter is the less likely slip:
+		// "tenis" is "tennis" misspelt, not "penis". (Longer words have
+		// too many neighbours: "sttack" is near "stack", but in "heart
+		// sttack" it is "attack".)
+		if len(lw.text) > anyFirstMinLen {
 			row[lw.id/64] |= 1 << (lw.id % 64)
+			continue
+		}
+		if nearCommon < 0 {
+			nearCommon = 0
+			if oneSlipFromCommon(t) {
+				nearCommon = 1
+			}
+		}
+		if nearCommon == 1 {
+			return
+		}
+		row[lw.id/64] |= 1 << (lw.id % 64)
+	}
+}
+
+// oneSlipFromCommon reports whether t, keeping its first letter, is one
+// missing, extra, wrong or swapped letter away from a common English word.
+func oneSlipFromCommon(t string) bool {
+	const letters = "abcdefghijklmnopqrstuvwxyz"
+	b := []byte(t)
+	buf := make([]byte, 0, len(b)+1)
+	try := func(w []byte) bool { return isCommonWord(string(w)) }
+	for i := 1; i <= len(b); i++ {
+		if i < len(b) {
+			// missing: t has an extra letter at i
+			if try(append(append(buf[:0], b[:i]...), b[i+1:]...)) {
+				return true
+			}
+			// swapped neighbours
+			if i+1 < len(b) {
+				w := append(buf[:0], b...)
+				w[i], w[i+1] = w[i+1], w[i]
+				if try(w) {
+					return true
+				}
+			}
+		}
+		for _, c := range []byte(letters) {
+			// a letter left out at i
+			if try(append(append(append(buf[:0], b[:i]...), c), b[i:]...)) {
+				return true
+			}
+			// a wrong letter at i
+			if i < len(b) && c != b[i] {
+				w := append(buf[:0], b...)
+				w[i] = c
+				if try(w) {
+					return true
+				}
+			}
 		}
 	}
+	return false
 }
 
 // typoFirstWrong reports whether t is w (or its plural) typed with a wrong first
