@@ -13,7 +13,8 @@ import (
 )
 
 // Read reads a log's lines, oldest first as written. Lines it cannot read
-// (a hand edit, a write cut short) are skipped and counted.
+// (a hand edit, a write cut short) are skipped and counted. Questions are
+// redacted again, so lines written before a redaction rule existed get it.
 func Read(r io.Reader) (lines []Line, skipped int, err error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
@@ -29,6 +30,7 @@ func Read(r io.Reader) (lines []Line, skipped int, err error) {
 		if ln.Reply == "" {
 			ln.Reply = "fallback" // lines from before replies were recorded
 		}
+		ln.Question = Redact(ln.Question)
 		lines = append(lines, ln)
 	}
 	return lines, skipped, sc.Err()

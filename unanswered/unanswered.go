@@ -27,7 +27,10 @@ var (
 	emailRE = regexp.MustCompile(`[^\s@]+@[^\s@]+\.[^\s@]+`)
 	// An address written to dodge spam filters: jane.doe(at)gmail.com,
 	// jane [at] gmail [dot] com, jane at gmail.com.
-	emailWordsRE = regexp.MustCompile(`(?i)[\w.+-]+\s*(?:\(at\)|\[at\]|\{at\}|\sat\s)\s*[\w-]+(?:\s*(?:\.|\(dot\)|\[dot\]|\sdot\s)\s*[a-z]{2,})+\b`)
+	// The spelt-out "at" needs a domain written as one: "I'll be at work.
+	// Can I…" and "the clinic at st. johns" are not addresses.
+	emailWordsRE = regexp.MustCompile(`(?i)[\w.+-]+\s*(?:\(at\)|\[at\]|\{at\})\s*[\w-]+(?:\s*(?:\.|\(dot\)|\[dot\]|\{dot\})\s*[a-z]{2,})+\b` +
+		`|[\w.+-]+\s+at\s+[\w-]+(?:\.[a-z]{2,})*\.(?:com|org|net|uk|io|co|info|me|nhs|gov|edu|ac|ie|eu|de|fr|es|it|nl|au|ca|us)\b`)
 	// Dates such as 12/03/1985 or 12-3-85: dates of birth.
 	dateRE = regexp.MustCompile(`\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b`)
 	// Dates with a month's name and a year: 3rd May 1962, May 3, 1962.
@@ -58,6 +61,15 @@ var notName = map[string]bool{
 	"at": true, "just": true, "also": true, "still": true, "having": true, "getting": true,
 	"going": true, "trying": true, "worried": true, "scared": true, "sorry": true, "ok": true,
 	"okay": true, "fine": true, "sure": true, "looking": true, "interested": true, "unable": true,
+	// How patients describe themselves after "I'm"/"I am".
+	"pregnant": true, "diabetic": true, "type": true, "allergic": true, "asthmatic": true,
+	"epileptic": true, "disabled": true, "deaf": true, "blind": true, "vegan": true, "vegetarian": true,
+	"muslim": true, "jewish": true, "christian": true, "hindu": true, "sikh": true, "catholic": true,
+	"buddhist": true, "british": true, "english": true, "scottish": true, "welsh": true, "irish": true,
+	"american": true, "european": true, "retired": true, "unemployed": true, "self-employed": true,
+	"male": true, "female": true, "over": true, "under": true, "nervous": true, "anxious": true,
+	"registered": true, "based": true, "currently": true, "due": true, "booked": true,
+	"private": true, "insured": true, "covered": true, "taking": true,
 }
 
 // Redact blanks out what identifies a person in a question: e-mail
@@ -91,8 +103,11 @@ func Redact(q string) string {
 	})
 	return iAmRE.ReplaceAllStringFunc(q, func(m string) string {
 		sub := iAmRE.FindStringSubmatch(m)
-		if sub[2] == "I" || notName[strings.ToLower(sub[2])] {
-			return m // "I'm I think…", "I am And…": not a name
+		w := sub[2]
+		if w == "I" || notName[strings.ToLower(w)] || notName[strings.ToLower(strings.TrimSpace(sub[3]))] || w == strings.ToUpper(w) {
+			// "I'm I think…", "I am Diabetic", "I'm Type 2…", "I'm NHS
+			// staff": not a name.
+			return m
 		}
 		return sub[1] + "[name]"
 	})

@@ -354,6 +354,15 @@ func TestRedact(t *testing.T) {
 		{"jane [at] gmail [dot] com", "[email]"},
 		{"or jane at gmail.com", "or [email]"},
 		{"can I come at 3 pm", "can I come at 3 pm"},
+		// found in a second review: not names, not addresses
+		{"I am Diabetic, is it safe", "I am Diabetic, is it safe"},
+		{"I'm Pregnant and my back hurts", "I'm Pregnant and my back hurts"},
+		{"I'm Type 2 diabetic", "I'm Type 2 diabetic"},
+		{"I'm NHS staff", "I'm NHS staff"},
+		{"I'll be at work. Can I call later?", "I'll be at work. Can I call later?"},
+		{"I'm at home. What should I do", "I'm at home. What should I do"},
+		{"Is the clinic at st. johns", "Is the clinic at st. johns"},
+		{"can I come in May 2027", "can I come in May 2027"},
 	} {
 		if got := Redact(c.in); got != c.want {
 			t.Errorf("Redact(%q) = %q, want %q", c.in, got, c.want)

@@ -624,6 +624,16 @@ func TestUnansweredReport(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "3 different") || !strings.Contains(out, "… and 2 more") {
 		t.Errorf("--top 1: exit %d\n%s", code, out)
 	}
+	// Past the retention period (30 days by default) a line is not shown,
+	// even before the bot deletes it; and a line kept from before a
+	// redaction rule existed is shown redacted.
+	writeFile(t, "logs/unanswered.log", log+fmt.Sprintf(`{"time":%q,"question":"an old question past retention","reply":"fallback"}
+{"time":%q,"question":"Hi I'm John Smith, do you treat necks","reply":"fallback"}
+`, at(40), at(1)))
+	code, out, _ = clinicbot(t, "", "unanswered")
+	if code != 0 || strings.Contains(out, "past retention") || strings.Contains(out, "John") || !strings.Contains(out, "Hi I'm [name], do you treat necks") {
+		t.Errorf("retention and redaction: exit %d\n%s", code, out)
+	}
 	code, out, _ = clinicbot(t, "", "unanswered", "--log", "nowhere.log")
 	if code != 0 || !strings.Contains(out, "no questions yet") {
 		t.Errorf("missing log: exit %d %q, want a plain 'no questions yet'", code, out)

@@ -30,11 +30,11 @@ func runUnanswered(_ context.Context, args []string, stdout, stderr io.Writer, n
 		fmt.Fprintf(stderr, "clinicbot unanswered: unexpected argument %q\n", rest[0])
 		return errUsage
 	}
+	cfg, err := loadConfig(*cfgPath)
+	if err != nil {
+		return err
+	}
 	if *path == "" {
-		cfg, err := loadConfig(*cfgPath)
-		if err != nil {
-			return err
-		}
 		*path = cfg.Privacy.Unanswered.Path
 	}
 	lines, skipped, err := unanswered.ReadFile(*path)
@@ -45,6 +45,11 @@ func runUnanswered(_ context.Context, args []string, stdout, stderr io.Writer, n
 	}
 	if err != nil {
 		return err
+	}
+	// Lines past the retention period are not shown, even while the bot
+	// is stopped and has not deleted them yet.
+	if keep := cfg.Privacy.Unanswered.RetentionDays; keep > 0 && (*days <= 0 || *days > keep) {
+		*days = keep
 	}
 	if *days > 0 {
 		cutoff := now.Add(-time.Duration(*days) * 24 * time.Hour)
