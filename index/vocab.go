@@ -92,6 +92,17 @@ func (v *vocabulary) correct(w string) string {
 			continue
 		}
 		for _, cand := range v.byLen[bucket{r[0], n}] {
+			if bestD <= 1 && v.freq[cand] <= v.freq[best] {
+				// Words come most used first, so from here on only a
+				// dropped-vowel reading can still win, and only of a
+				// longer word when the best is not one already.
+				if bestVowels || n <= len(r) {
+					break
+				}
+				if !dropsVowels(r, cand) {
+					continue
+				}
+			}
 			d := editDistance(r, []rune(cand), bestD)
 			if better(cand, d) {
 				best, bestD, bestVowels = cand, d, dropsVowels(r, cand)
