@@ -72,44 +72,27 @@ func salvageMessage(raw json.RawMessage) *lenientMessage {
 	if json.Unmarshal(fields["chat"], &m.Chat) != nil || m.Chat.ID == 0 {
 		return nil
 	}
-	// Each field on its own: one that fails is left out.
-	_ = json.Unmarshal(fields["message_id"], &m.ID)
-	_ = json.Unmarshal(fields["date"], &m.Date)
-	for name, dst := range map[string]any{
-		"message_thread_id": &m.MessageThreadID,
-		"is_topic_message":  &m.IsTopicMessage,
-		"edit_date":         &m.EditDate,
-		"from":              &m.From,
-		"text":              &m.Text,
-		"entities":          &m.Entities,
-		"caption":           &m.Caption,
-		"caption_entities":  &m.CaptionEntities,
-		"reply_to_message":  &m.ReplyToMessage,
-	} {
-		if f, ok := fields[name]; ok {
-			if json.Unmarshal(f, dst) != nil {
-				clearField(dst)
-			}
-		}
-	}
+	// Each field on its own: one that fails (or is absent) is left out.
+	keep(fields["message_id"], &m.ID)
+	keep(fields["date"], &m.Date)
+	keep(fields["message_thread_id"], &m.MessageThreadID)
+	keep(fields["is_topic_message"], &m.IsTopicMessage)
+	keep(fields["edit_date"], &m.EditDate)
+	keep(fields["from"], &m.From)
+	keep(fields["text"], &m.Text)
+	keep(fields["entities"], &m.Entities)
+	keep(fields["caption"], &m.Caption)
+	keep(fields["caption_entities"], &m.CaptionEntities)
+	keep(fields["reply_to_message"], &m.ReplyToMessage)
 	return m
 }
 
-// clearField zeroes what a failed json.Unmarshal may have half filled.
-func clearField(dst any) {
-	switch p := dst.(type) {
-	case *int:
-		*p = 0
-	case *bool:
-		*p = false
-	case *string:
-		*p = ""
-	case **models.User:
-		*p = nil
-	case *[]models.MessageEntity:
-		*p = nil
-	case **models.Message:
-		*p = nil
+// keep sets *dst to raw decoded, only if it decodes: a failed decoding
+// leaves nothing half filled.
+func keep[T any](raw json.RawMessage, dst *T) {
+	var v T
+	if len(raw) > 0 && json.Unmarshal(raw, &v) == nil {
+		*dst = v
 	}
 }
 
