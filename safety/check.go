@@ -32,7 +32,14 @@ type state struct {
 	covered []uint32 // covered[i] == stamp: token i is inside a phrase of the rule being judged
 	stamp   uint32
 	valid   []rocc
-	unless  [][2]int32 // clause ranges of the rule's unless phrases
+	unless  []span  // where the rule's unless phrases are
+	over    []int32 // first tokens of the rule's over phrases
+}
+
+// span is where a phrase was found: its clauses and sentences.
+type span struct {
+	lo, hi         int32 // first and last clause
+	sentLo, sentHi int32 // first and last sentence
 }
 
 var statePool = sync.Pool{New: func() any { return new(state) }}
@@ -50,7 +57,7 @@ func (c *Checker) Check(text string) (Alert, bool) {
 		return Alert{}, false
 	}
 	if !isASCII(text) {
-		text = norm.NFKC.String(text)
+		text = foldConfusables(norm.NFKC.String(text))
 	}
 	a, ok := c.check(text)
 	if ok {
@@ -371,11 +378,16 @@ func (c *Checker) ruleMatches(st *state, r int) bool {
 		clear(st.covered[:cap(st.covered)])
 		st.stamp = 1
 	}
-	st.unless = st.unless[:0]
+	st.unless, st.over = st.unless[:0], st.over[:0]
 	for _, x := range ro {
 		o := st.occs[x.occ]
-		if x.role == roleUnless {
-			st.unless = append(st.unless, [2]int32{st.toks[o.start].clause, st.toks[o.end].clause})
+		switch x.role {
+		case roleUnless:
+			a, b := &st.toks[o.start], &st.toks[o.end]
+			st.unless = append(st.unless, span{a.clause, b.clause, a.sent, b.sent})
+			continue
+		case roleOver:
+			st.over = append(st.over, o.start)
 			continue
 		}
 		for i := o.start; i <= o.end; i++ {
@@ -385,11 +397,11 @@ func (c *Checker) ruleMatches(st *state, r int) bool {
 	st.valid = st.valid[:0]
 	seen = 0
 	for _, x := range ro {
-		if x.role == roleUnless {
+		if x.role == roleUnless || x.role == roleOver {
 			continue
 		}
 		o := st.occs[x.occ]
-		if st.cancelled(o) || st.negated(o) {
+		if st.cancelled(o) || st.negated(o) || st.deniedAfter(o) || st.isOver(o) {
 			continue
 		}
 		if x.role == roleAny {
@@ -410,11 +422,109 @@ func (c *Checker) ruleMatches(st *state, r int) bool {
 	return st.withinWindow(ru)
 }
 
-// cancelled reports whether an "unless" phrase of the rule shares a clause with o.
+// cancelled reports whether an "unless" phrase of the rule shares a clause
+// with o, or, when o is in a question or a supposition ("could the needle
+// paralyse me, how likely is that?"), its sentence or the next one: asking
+// whether something could happen is not reporting it.
 func (st *state) cancelled(o occ) bool {
 	lo, hi := st.toks[o.start].clause, st.toks[o.end].clause
+	asking := -1 // not known yet
 	for _, u := range st.unless {
-		if u[0] <= hi && u[1] >= lo {
+		if u.lo <= hi && u.hi >= lo {
+			return true
+		}
+		sent := st.toks[o.start].sent
+		if u.sentHi < sent || u.sentLo > sent+1 {
+			continue
+		}
+		if asking < 0 {
+			asking = 0
+			if st.asking(o) {
+				asking = 1
+			}
+		}
+		if asking == 1 {
+			return true
+		}
+	}
+	return false
+}
+
+// askingWords open a question or a supposition.
+var askingWords = map[string]bool{
+	"could": true, "can": true, "will": true, "would": true, "might": true,
+	"may": true, "should": true, "is": true, "are": true, "does": true,
+	"do": true, "did": true, "if": true, "what": true, "how": true,
+	"whether": true, "suppose": true,
+}
+
+// leadWords may come before the word that opens a question ("so could it...").
+var leadWords = map[string]bool{
+	"so": true, "and": true, "but": true, "also": true, "then": true, "ok": true,
+	"okay": true, "well": true, "just": true, "please": true, "sorry": true, "hi": true,
+	"hello": true, "or": true,
+}
+
+// asking reports whether the clause of o opens as a question or a
+// supposition: "could the needle paralyse me", "will I lose control of my
+// bladder", "if it made my legs numb". "Can't feel my legs" is not one.
+func (st *state) asking(o occ) bool {
+	cl := st.toks[o.start].clause
+	f := int(o.start)
+	for f > 0 && st.toks[f-1].clause == cl {
+		f--
+	}
+	for f < int(o.start) && leadWords[st.toks[f].text] {
+		f++
+	}
+	w := st.toks[f].text
+	if !askingWords[w] {
+		return false
+	}
+	return f+1 >= len(st.toks) || st.toks[f+1].text != "not" // "can not feel" is a report
+}
+
+// deniedAfter reports whether o's clause is followed, in the same sentence,
+// by a clause that only denies it: "numbness around my bottom, which I
+// haven't", "... if I had any numbness, and I don't".
+func (st *state) deniedAfter(o occ) bool {
+	end := int(o.end)
+	cl, sent := st.toks[end].clause, st.toks[end].sent
+	j := end + 1
+	for j < len(st.toks) && (st.toks[j].clause == cl || clauseWords[st.toks[j].text]) {
+		j++ // the rest of o's clause, and a lone "which" or "and" after a comma
+	}
+	if j >= len(st.toks) || st.toks[j].sent != sent || !subjectWords[st.toks[j].text] {
+		return false
+	}
+	next, denies, n := st.toks[j].clause, false, 0
+	for ; j < len(st.toks) && st.toks[j].clause == next; j++ {
+		w := st.toks[j].text
+		switch {
+		case w == "not":
+			denies = true
+		case !denialWords[w] && !subjectWords[w]:
+			return false
+		}
+		n++
+	}
+	return denies && n <= 6
+}
+
+// denialWords may make up a clause that denies what came before it.
+var denialWords = map[string]bool{
+	"do": true, "does": true, "did": true, "have": true, "has": true, "had": true,
+	"am": true, "is": true, "are": true, "was": true, "were": true, "got": true,
+	"that": true, "it": true, "any": true, "one": true, "yet": true, "thankfully": true,
+	"luckily": true, "so": true, "far": true,
+}
+
+// isOver reports whether an over phrase of the rule ("cleared up", "gone
+// now") comes after o in its sentence: what it describes is over.
+func (st *state) isOver(o occ) bool {
+	sent := st.toks[o.start].sent
+	for _, at := range st.over {
+		if at > o.end && st.toks[at].sent == sent {
 			return true
 		}
 	}

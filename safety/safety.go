@@ -120,6 +120,7 @@ type phrase struct {
 const (
 	roleAny    = -1
 	roleUnless = -2
+	roleOver   = -3
 )
 
 // member records that a phrase is used by a rule in a role.

@@ -49,6 +49,16 @@ var negatorWords = map[string]bool{
 	"none": true, "deny": true, "denies": true, "denied": true,
 }
 
+// personWords are read as the first person, in messages and in rules alike,
+// so that a rule written for the patient ("wet myself", "came off my bike")
+// also matches a carer writing for someone ("he wet himself", "came off his
+// bike").
+var personWords = map[string]string{
+	"his": "my", "her": "my", "their": "my", "your": "my",
+	"himself": "myself", "herself": "myself", "themselves": "myself",
+	"themself": "myself", "yourself": "myself",
+}
+
 // bareContractions are contractions typed without the apostrophe.
 var bareContractions = map[string][]string{
 	"cant": {"can", "not"}, "cannot": {"can", "not"}, "dont": {"do", "not"},
@@ -206,6 +216,15 @@ func (t *tokenizer) emit(w string) {
 				last.text += "self"
 				return
 			}
+		}
+	}
+	if p, ok := personWords[w]; ok {
+		w = p
+	}
+	if w == "no" && len(t.out) > 0 {
+		// "i no feel my legs", as a learner of English writes "I can't feel"
+		if last := t.out[len(t.out)-1]; last.clause == t.clause && subjectWords[last.text] {
+			w = "not"
 		}
 	}
 	t.out = append(t.out, token{text: w, sent: t.sent, clause: t.clause})
