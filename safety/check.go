@@ -34,6 +34,7 @@ type state struct {
 	valid   []rocc
 	unless  []span  // where the rule's unless phrases are
 	over    []int32 // first tokens of the rule's over phrases
+	denied  []int32 // first tokens of unless phrases the patient denies
 }
 
 // span is where a phrase was found: its clauses and sentences.
@@ -378,20 +379,30 @@ func (c *Checker) ruleMatches(st *state, r int) bool {
 		clear(st.covered[:cap(st.covered)])
 		st.stamp = 1
 	}
-	st.unless, st.over = st.unless[:0], st.over[:0]
+	st.unless, st.over, st.denied = st.unless[:0], st.over[:0], st.denied[:0]
+	for _, x := range ro {
+		if x.role == roleUnless || x.role == roleOver {
+			continue
+		}
+		o := st.occs[x.occ]
+		for i := o.start; i <= o.end; i++ {
+			st.covered[i] = st.stamp
+		}
+	}
 	for _, x := range ro {
 		o := st.occs[x.occ]
 		switch x.role {
 		case roleUnless:
+			// An exception the patient denies is no exception: "numb like I've
+			// been sitting for hours, but I haven't".
+			if st.negated(o) || st.deniedAfter(o) {
+				st.denied = append(st.denied, o.start)
+				continue
+			}
 			a, b := &st.toks[o.start], &st.toks[o.end]
 			st.unless = append(st.unless, span{a.clause, b.clause, a.sent, b.sent})
-			continue
 		case roleOver:
 			st.over = append(st.over, o.start)
-			continue
-		}
-		for i := o.start; i <= o.end; i++ {
-			st.covered[i] = st.stamp
 		}
 	}
 	st.valid = st.valid[:0]
@@ -401,7 +412,7 @@ func (c *Checker) ruleMatches(st *state, r int) bool {
 			continue
 		}
 		o := st.occs[x.occ]
-		if st.cancelled(o) || st.negated(o) || st.deniedAfter(o) || st.isOver(o) {
+		if st.cancelled(o) || st.negated(o) || st.symptomDenied(o) || st.isOver(o) {
 			continue
 		}
 		if x.role == roleAny {
@@ -427,14 +438,14 @@ func (c *Checker) ruleMatches(st *state, r int) bool {
 // paralyse me, how likely is that?"), its sentence or the next one: asking
 // whether something could happen is not reporting it.
 func (st *state) cancelled(o occ) bool {
-	lo, hi := st.toks[o.start].clause, st.toks[o.end].clause
+	lo, hi := st.clauseFrom(o), st.toks[o.end].clause
 	asking := -1 // not known yet
 	for _, u := range st.unless {
 		if u.lo <= hi && u.hi >= lo {
 			return true
 		}
 		sent := st.toks[o.start].sent
-		if u.sentHi < sent || u.sentLo > sent+1 {
+		if u.sentHi < sent-1 || u.sentLo > sent+1 {
 			continue
 		}
 		if asking < 0 {
@@ -448,6 +459,26 @@ func (st *state) cancelled(o occ) bool {
 		}
 	}
 	return false
+}
+
+// clauseFrom returns the first clause whose exceptions reach o: its own, or
+// the one before when o's clause goes on after "and" with no subject of its
+// own ("he had cauda equina years ago and lost control of his bladder").
+func (st *state) clauseFrom(o occ) int32 {
+	cl := st.toks[o.start].clause
+	f := int(o.start)
+	for f > 0 && st.toks[f-1].clause == cl {
+		f--
+	}
+	if f == 0 || st.toks[f-1].text != "and" || st.toks[f-1].sent != st.toks[f].sent {
+		return cl
+	}
+	switch w := st.toks[f].text; {
+	case subjectWords[w], w == "my", w == "the", w == "a", w == "an", w == "it",
+		w == "this", w == "that", w == "now", w == "then", w == "today", w == "yesterday":
+		return cl
+	}
+	return st.toks[f-1].clause
 }
 
 // askingWords open a question or a supposition.
@@ -479,15 +510,86 @@ func (st *state) asking(o occ) bool {
 	}
 	w := st.toks[f].text
 	if !askingWords[w] {
+		// a question reported in the clause: "the form asks if I have had ..."
+		for j := f; j < int(o.start); j++ {
+			if t := st.toks[j].text; t == "if" || t == "whether" {
+				return true
+			}
+		}
 		return false
 	}
 	return f+1 >= len(st.toks) || st.toks[f+1].text != "not" // "can not feel" is a report
 }
 
+// symptomDenied reports whether a denial after o's clause denies o, not an
+// exception named between them: in "numb like I've been sitting for hours,
+// but I haven't" the patient denies the sitting, not the numbness.
+func (st *state) symptomDenied(o occ) bool {
+	if !st.deniedAfter(o) {
+		return false
+	}
+	cl := st.toks[o.end].clause
+	for _, at := range st.denied {
+		if at > o.end && st.toks[at].clause == cl {
+			return false
+		}
+	}
+	return true
+}
+
 // deniedAfter reports whether o's clause is followed, in the same sentence,
 // by a clause that only denies it: "numbness around my bottom, which I
-// haven't", "... if I had any numbness, and I don't".
+// haven't", "... if I had any numbness, and I don't". After a question or a
+// supposition, a short answer in the next clauses or sentence denies it
+// too: "the form asks if I have had thoughts of self harm. No, none",
+// "if my legs went numb ...? Just curious, nothing like that has happened".
 func (st *state) deniedAfter(o occ) bool {
+	if st.deniedByClause(o) {
+		return true
+	}
+	if !st.asking(o) {
+		return false
+	}
+	end := int(o.end)
+	cl, sent := st.toks[end].clause, st.toks[end].sent
+	j := end + 1
+	for j < len(st.toks) && st.toks[j].clause == cl {
+		j++
+	}
+	for j < len(st.toks) && st.toks[j].sent <= sent+1 {
+		c := st.toks[j].clause
+		denies, bare := false, true
+		for ; j < len(st.toks) && st.toks[j].clause == c; j++ {
+			w := st.toks[j].text
+			switch {
+			case answerDenials[w]:
+				denies = true
+			case !answerWords[w] && !subjectWords[w]:
+				bare = false
+			}
+		}
+		if denies && bare {
+			return true
+		}
+	}
+	return false
+}
+
+// answerDenials and answerWords make up a short answer that denies what was
+// asked: "no", "none", "nothing like that has happened", "not so far".
+var (
+	answerDenials = map[string]bool{"no": true, "none": true, "nope": true, "not": true, "nothing": true}
+	answerWords   = map[string]bool{
+		"like": true, "that": true, "this": true, "has": true, "have": true, "had": true,
+		"happened": true, "is": true, "so": true, "far": true, "yet": true, "it": true,
+		"am": true, "fine": true, "ok": true, "okay": true, "just": true, "curious": true,
+		"really": true, "thankfully": true, "luckily": true, "of": true, "course": true,
+		"never": true, "do": true, "did": true, "does": true, "at": true, "all": true,
+	}
+)
+
+// deniedByClause: the clause after o's, in its sentence, only denies it.
+func (st *state) deniedByClause(o occ) bool {
 	end := int(o.end)
 	cl, sent := st.toks[end].clause, st.toks[end].sent
 	j := end + 1

@@ -22,7 +22,7 @@ red_flags:
     all:
       - [numb*]
       - [bottom]
-    unless: [likely, risk]
+    unless: [likely, risk, for hours]
   - id: legs
     kind: emergency
     all:
@@ -74,6 +74,14 @@ func TestWordFormsPersonsAndScripts(t *testing.T) {
 		{"they asked if my bottom was numb and I'm not", ""},
 		{"numbness around my bottom, which I haven't got", ""},
 		{"numbness around my bottom, which I have had since Monday", "saddle"},
+		// an exception the patient denies cancels nothing
+		{"my bottom is numb like I sat for hours but I have not", "saddle"},
+		// "never" denies, unless it says something is new
+		{"never had any bladder leak", ""},
+		{"never had a bladder leak like this", "bladder"},
+		// a short answer after a question denies it
+		{"they asked if my bottom was numb? No, not at all", ""},
+		{"is my bottom numb? Yes", "saddle"},
 		// over: what came before is over, what comes after is not
 		{"my bladder was leaking last week but it has cleared up", ""},
 		{"my bladder leak has cleared up but now I wet myself", "bladder"},

@@ -53,6 +53,7 @@ func readLines(t testing.TB, path string) []string {
 var gateSets = []struct{ name, urgent, near string }{
 	{"written", "urgent.txt", "near_misses.txt"},
 	{"blind A", "blind_a_urgent.txt", "blind_a_near.txt"},
+	{"blind B", "blind_b_urgent.txt", "blind_b_near.txt"},
 }
 
 func TestClinicRulesRecall(t *testing.T) {
@@ -205,7 +206,8 @@ func TestMatchingSemantics(t *testing.T) {
 		{"my xegs are numb", ""}, // 4 letters: the first letter must be right
 		{"i have a fevr and back ache", "fever"},
 		{"fewer back problems", ""},
-		{"never had a fever, back is fine", "fever"}, // "never" is not a denial
+		{"never had a fever, back is fine", ""},              // "never" denies ...
+		{"never had a fever like this, back hurts", "fever"}, // ... unless it says something is new
 		// window: within 6 words, same sentence
 		{"chest, and then after a long time I got some pain", ""},
 		{"my chest. pain in my knee", ""},

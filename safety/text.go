@@ -43,7 +43,8 @@ var fillerWords = map[string]bool{
 }
 
 // negatorWords negate a symptom named shortly after them in the same clause.
-// "never" is deliberately absent: "I've never had chest pain like this" reports it.
+// "never" negates too, except when it says something is new: "I've never had
+// chest pain like this" reports it (see newSince).
 var negatorWords = map[string]bool{
 	"no": true, "not": true, "without": true, "nor": true, "neither": true,
 	"none": true, "deny": true, "denies": true, "denied": true,
@@ -273,6 +274,30 @@ func markFlags(toks []token) {
 				}
 			}
 		}
+		if w == "never" && !newSince(toks, i) {
+			// "never had any bladder trouble" denies; "never had pain like
+			// this" reports something new
+			f |= fNegator
+		}
+		if false {
+		}
 		toks[i].flags = f
 	}
+}
+
+// newWords after "never" in its clause say that something is new, not denied:
+// "never had pain like this", "never had that before", "never this bad".
+var newWords = map[string]bool{
+	"like": true, "before": true, "until": true, "till": true, "ever": true,
+	"bad": true, "worse": true, "such": true, "life": true, "now": true,
+}
+
+// newSince reports whether the "never" at toks[i] says something is new.
+func newSince(toks []token, i int) bool {
+	for j := i + 1; j < len(toks) && toks[j].clause == toks[i].clause; j++ {
+		if newWords[toks[j].text] {
+			return true
+		}
+	}
+	return false
 }
