@@ -412,7 +412,8 @@ func (c *Checker) ruleMatches(st *state, r int) bool {
 			continue
 		}
 		o := st.occs[x.occ]
-		if st.cancelled(o) || st.negated(o) || st.symptomDenied(o) || st.isOver(o) {
+		if st.cancelled(o) || st.negated(o) || st.symptomDenied(o) || st.isOver(o) ||
+			(ru.ignoreCould && st.couldQuestion(o)) {
 			continue
 		}
 		if x.role == roleAny {
@@ -500,16 +501,12 @@ var leadWords = map[string]bool{
 // supposition: "could the needle paralyse me", "will I lose control of my
 // bladder", "if it made my legs numb". "Can't feel my legs" is not one.
 func (st *state) asking(o occ) bool {
-	cl := st.toks[o.start].clause
-	f := int(o.start)
-	for f > 0 && st.toks[f-1].clause == cl {
-		f--
+	_, ok := st.askingOpener(o)
+	if ok {
+		return true
 	}
-	for f < int(o.start) && leadWords[st.toks[f].text] {
-		f++
-	}
-	w := st.toks[f].text
-	if !askingWords[w] {
+	f := st.clauseOpen(o)
+	if !askingWords[st.toks[f].text] {
 		// a question reported in the clause: "the form asks if I have had ..."
 		for j := f; j < int(o.start); j++ {
 			if t := st.toks[j].text; t == "if" || t == "whether" {
@@ -518,7 +515,84 @@ func (st *state) asking(o occ) bool {
 		}
 		return false
 	}
-	return f+1 >= len(st.toks) || st.toks[f+1].text != "not" // "can not feel" is a report
+	return false
+}
+
+// clauseOpen returns the first word of o's clause, after words such as "so".
+func (st *state) clauseOpen(o occ) int {
+	cl := st.toks[o.start].clause
+	f := int(o.start)
+	for f > 0 && st.toks[f-1].clause == cl {
+		f--
+	}
+	for f < int(o.start) && leadWords[st.toks[f].text] {
+		f++
+	}
+	return f
+}
+
+// modalWords open a question whether something could happen.
+var modalWords = map[string]bool{
+	"could": true, "can": true, "will": true, "would": true, "might": true, "may": true,
+}
+
+// inabilityWords after "can" or "could" report what the patient cannot do:
+// "can't feel my legs", "can barely lift either leg".
+var inabilityWords = map[string]bool{
+	"not": true, "barely": true, "hardly": true, "only": true, "no": true, "never": true,
+	"scarcely": true, "just": true, "still": true,
+}
+
+// requestWords after a modal make a request, not a question about a risk:
+// "can you help, I can't feel my legs".
+var requestWords = map[string]bool{
+	"you": true, "u": true, "someone": true, "somebody": true, "anyone": true, "anybody": true,
+}
+
+// askingOpener returns the word that opens o's clause as a question or a
+// supposition, and whether it does. "Can't feel my legs" does not (an
+// inability), nor "can you help ... I can't feel my legs" (a request), nor
+// a clause in which the patient then speaks for themselves ("could this be
+// why I can't feel my legs").
+func (st *state) askingOpener(o occ) (string, bool) {
+	f := st.clauseOpen(o)
+	w := st.toks[f].text
+	if !askingWords[w] || f+1 >= len(st.toks) {
+		return w, false
+	}
+	next := st.toks[f+1].text
+	if inabilityWords[next] || (modalWords[w] && requestWords[next]) {
+		return w, false
+	}
+	for j := f + 2; j < int(o.start); j++ {
+		if subjectWords[st.toks[j].text] {
+			return w, false
+		}
+	}
+	return w, true
+}
+
+// couldQuestion reports whether o is in a question whether something could
+// happen: its clause opens with could, can, will, would, might or may
+// ("could the needle paralyse me", "will I lose control of my bladder").
+//
+// "Could it be infected?", "might I be having ..." ask whether it is so now:
+// a worried patient's report, so they are not such questions; "will I be
+// paralysed afterwards?" is.
+func (st *state) couldQuestion(o occ) bool {
+	w, ok := st.askingOpener(o)
+	if !ok || !modalWords[w] {
+		return false
+	}
+	if w != "will" && w != "would" {
+		cl := st.toks[o.start].clause
+		for j := st.clauseOpen(o) + 1; j < len(st.toks) && st.toks[j].clause == cl; j++ {
+			if st.toks[j].text == "be" {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // symptomDenied reports whether a denial after o's clause denies o, not an

@@ -118,3 +118,60 @@ func TestFoldConfusables(t *testing.T) {
 		}
 	}
 }
+
+// TestIgnoreCouldQuestions: with ignore_could_questions a question whether
+// something could happen does not alarm; an inability, a request followed by
+// a report, a patient speaking for themselves, or "could it be ... now" does.
+func TestIgnoreCouldQuestions(t *testing.T) {
+	const rules = `
+red_flags:
+  - id: legs
+    kind: emergency
+    ignore_could_questions: true
+    any: [paraly*]
+    all:
+      - [legs]
+      - [numb*, weak*]
+  - id: wound
+    kind: emergency
+    ignore_could_questions: yes
+    all:
+      - [wound]
+      - [infect*]
+  - id: chest
+    kind: emergency
+    all:
+      - [chest]
+      - [pain]
+`
+	c, err := Parse([]byte(rules), "could.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ msg, rule string }{
+		{"could the needle paralyse me?", ""},
+		{"will I be paralysed afterwards?", ""},
+		{"can the injection make my legs numb", ""},
+		{"so might my legs go weak after it?", ""},
+		{"I am paralysed", "legs"},
+		{"can't move, my legs are numb", "legs"},
+		{"can barely stand, legs weak", "legs"},
+		{"can you help my legs are numb", "legs"},
+		{"could this be why my legs are numb? I think they are", "legs"},
+		{"could my wound be infected?", "wound"},
+		{"will my wound get infected?", ""},
+		{"could this be chest pain from my heart?", "chest"}, // no ignore_could_questions
+	} {
+		a, ok := c.Check(tc.msg)
+		got := ""
+		if ok {
+			got = a.Rule
+		}
+		if got != tc.rule {
+			t.Errorf("Check(%q) = %q, want %q", tc.msg, got, tc.rule)
+		}
+	}
+	if _, err := Parse([]byte("red_flags:\n  - id: x\n    kind: emergency\n    any: [a]\n    ignore_could_questions: maybe\n"), "bad.yaml"); err == nil {
+		t.Error("ignore_could_questions: maybe was accepted")
+	}
+}

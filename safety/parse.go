@@ -126,7 +126,7 @@ func yamlMessages(err error) []string {
 	return []string{err.Error()}
 }
 
-var ruleFields = "id, kind, note, any, all, within, unless, over"
+var ruleFields = "id, kind, note, any, all, within, unless, over, ignore_could_questions"
 
 func (p *parser) rule(n *yaml.Node) {
 	if n.Kind != yaml.MappingNode {
@@ -143,7 +143,7 @@ func (p *parser) rule(n *yaml.Node) {
 		}
 		keyLine[k.Value] = k.Line
 		switch k.Value {
-		case "id", "kind", "note", "any", "all", "within", "unless", "over":
+		case "id", "kind", "note", "any", "all", "within", "unless", "over", "ignore_could_questions":
 			fields[k.Value] = v
 		default:
 			p.addf(k.Line, "unknown field %q (rule fields are %s)", k.Value, ruleFields)
@@ -187,6 +187,16 @@ func (p *parser) rule(n *yaml.Node) {
 			ok = false
 		}
 		r.within = w
+	}
+	if v := fields["ignore_could_questions"]; v != nil {
+		switch {
+		case v.Kind == yaml.ScalarNode && (v.Value == "true" || v.Value == "yes"):
+			r.ignoreCould = true
+		case v.Kind == yaml.ScalarNode && (v.Value == "false" || v.Value == "no"):
+		default:
+			p.addf(v.Line, "%s: ignore_could_questions must be true or false, got %s", name, describe(v))
+			ok = false
+		}
 	}
 	anyNode, allNode := fields["any"], fields["all"]
 	if anyNode == nil && allNode == nil {
