@@ -50,8 +50,8 @@ func (e *Engine) emergencyNow() string {
 	return "call " + n + " now"
 }
 
-// urgentAdvice is "get urgent medical advice" with the numbers from the
-// configuration, written to end a sentence.
+// urgentAdvice is "call NHS 111 for urgent medical advice" with the numbers
+// from the configuration, written to end a sentence.
 func (e *Engine) urgentAdvice() string {
 	t := e.texts
 	emergency := ""
@@ -64,11 +64,11 @@ func (e *Engine) urgentAdvice() string {
 	advice := strings.TrimSpace(t.UrgentAdvice)
 	switch {
 	case advice != "" && emergency != "":
-		return "get urgent medical advice: call " + advice + ", or " + emergency + " if it is an emergency"
+		return "call " + advice + " for urgent medical advice, or " + emergency + " if it is an emergency"
 	case advice != "":
-		return "get urgent medical advice: call " + advice
+		return "call " + advice + " for urgent medical advice"
 	case emergency != "":
-		return "get urgent medical help: " + emergency
+		return emergency + " for urgent medical help"
 	default:
 		return "get urgent medical help from your local emergency services"
 	}

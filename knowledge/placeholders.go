@@ -14,8 +14,8 @@ import (
 //     the booking button only when the reply shows one (a booking link is
 //     configured and the entry has `booking: true`); otherwise it gives the
 //     clinic's contact details.
-//   - {urgent}: "get urgent medical advice" with the numbers to call
-//     (NHS 111, and 999 or A&E in an emergency), from the configuration.
+//   - {urgent}: "call NHS 111 for urgent medical advice, or call 999 or go
+//     to A&E if it is an emergency", the numbers from the configuration.
 //   - {emergency}: "call 999 or go to A&E now", for signs that need
 //     emergency care at once, from the configuration.
 var Placeholders = map[string]string{
