@@ -413,7 +413,7 @@ func (c *Checker) ruleMatches(st *state, r int) bool {
 		}
 		o := st.occs[x.occ]
 		if st.cancelled(o) || st.negated(o) || st.symptomDenied(o) || st.isOver(o) ||
-			(ru.ignoreCould && st.couldQuestion(o)) {
+			(ru.ignoreCould && st.couldQuestion(o) && !st.reportedNext(ro, o)) {
 			continue
 		}
 		if x.role == roleAny {
@@ -570,6 +570,23 @@ func (st *state) askingOpener(o occ) (string, bool) {
 		}
 	}
 	return w, true
+}
+
+// reportedNext reports whether the sentence after o's names one of the
+// rule's phrases outside a question: "will my legs be numb after it? They
+// are numb now" reports it.
+func (st *state) reportedNext(ro []rocc, o occ) bool {
+	next := st.toks[o.start].sent + 1
+	for _, x := range ro {
+		if x.role == roleUnless || x.role == roleOver {
+			continue
+		}
+		p := st.occs[x.occ]
+		if st.toks[p.start].sent == next && !st.couldQuestion(p) && !st.negated(p) {
+			return true
+		}
+	}
+	return false
 }
 
 // couldQuestion reports whether o is in a question whether something could

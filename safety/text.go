@@ -290,6 +290,7 @@ func markFlags(toks []token) {
 var newWords = map[string]bool{
 	"like": true, "before": true, "until": true, "till": true, "ever": true,
 	"bad": true, "worse": true, "such": true, "life": true, "now": true,
+	"since": true, "again": true,
 }
 
 // newSince reports whether the "never" at toks[i] says something is new.
