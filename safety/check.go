@@ -569,6 +569,17 @@ func (st *state) askingOpener(o occ) (string, bool) {
 			return w, false
 		}
 	}
+	if modalWords[w] {
+		cl := st.toks[o.start].clause
+		for j := f + 1; j < len(st.toks) && st.toks[j].clause == cl && st.toks[j].text != "or"; j++ {
+			// ("or is that not possible" asks on)
+			if statingWords[st.toks[j].text] {
+				// a statement runs on after the question: "can I come in
+				// today my legs are numb"
+				return w, false
+			}
+		}
+	}
 	return w, true
 }
 
@@ -601,15 +612,23 @@ func (st *state) couldQuestion(o occ) bool {
 	if !ok || !modalWords[w] {
 		return false
 	}
-	if w != "will" && w != "would" {
-		cl := st.toks[o.start].clause
-		for j := st.clauseOpen(o) + 1; j < len(st.toks) && st.toks[j].clause == cl; j++ {
-			if st.toks[j].text == "be" {
-				return false
-			}
+	cl := st.toks[o.start].clause
+	for j := st.clauseOpen(o) + 1; j < len(st.toks) && st.toks[j].clause == cl; j++ {
+		t := st.toks[j].text
+		if t == "be" && w != "will" && w != "would" {
+			return false
 		}
 	}
 	return true
+}
+
+// statingWords are verbs of a statement; a could-question has only the bare
+// verb after its subject ("could the needle paralyse me").
+var statingWords = map[string]bool{
+	"am": true, "is": true, "are": true, "was": true, "were": true, "has": true,
+	"have": true, "had": true, "been": true, "feel": true, "feels": true, "felt": true,
+	"keep": true, "keeps": true, "kept": true, "went": true, "gone": true,
+	"started": true, "got": true, "since": true,
 }
 
 // symptomDenied reports whether a denial after o's clause denies o, not an

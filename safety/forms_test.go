@@ -159,6 +159,8 @@ red_flags:
 		{"can you help my legs are numb", "legs"},
 		{"could this be why my legs are numb? I think they are", "legs"},
 		{"could my wound be infected?", "wound"},
+		{"can I come in today my legs are numb", "legs"}, // a report runs on
+		{"will I see someone soon my legs went weak", "legs"},
 		{"will my wound get infected?", ""},
 		{"could this be chest pain from my heart?", "chest"}, // no ignore_could_questions
 	} {
