@@ -215,10 +215,11 @@ func (e *Engine) Entry(id string) (Reply, bool) {
 }
 
 func (e *Engine) entryReply(r Reply, ent *knowledge.Entry, conf float64) Reply {
-	r.Kind, r.Entry, r.EntryID, r.Title, r.Text, r.Score = KindAnswer, ent, ent.ID, ent.Question, ent.Answer, round(conf)
+	r.Kind, r.Entry, r.EntryID, r.Title, r.Score = KindAnswer, ent, ent.ID, ent.Question, round(conf)
 	if !ent.Booking {
 		r.BookingURL = ""
 	}
+	r.Text = e.fill(ent.Answer, r.BookingURL != "")
 	for _, id := range ent.Related {
 		if rel, ok := e.ix.Base().Entry(id); ok {
 			r.Related = append(r.Related, Choice{EntryID: rel.ID, Title: rel.Question})

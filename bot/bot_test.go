@@ -377,7 +377,7 @@ func TestQuestionGetsPassageAndButtons(t *testing.T) {
 	if c.ParseMode() != "HTML" {
 		t.Errorf("parse_mode %q", c.ParseMode())
 	}
-	if !strings.HasPrefix(c.Text(), "<b>What is facet joint denervation?</b>\n\n") || !strings.Contains(c.Text(), "small nerves that supply the facet joints") {
+	if !strings.HasPrefix(c.Text(), "<b>What is facet joint denervation?</b>\n\n") || !strings.Contains(c.Text(), "small nerves supplying the facet joints") {
 		t.Errorf("text %q", c.Text())
 	}
 	bs := keyboard(t, c)
@@ -421,7 +421,13 @@ func TestButtonPresses(t *testing.T) {
 		t.Errorf("topic press: %q", cs[2].Text())
 	}
 	topicButtons := callbacks(keyboard(t, cs[2]))
-	if len(topicButtons) != 9 || topicButtons[0] != "e:practical-booking" {
+	practical := 0
+	for _, ent := range e.eng.Base().Entries {
+		if ent.Topic == "practical" {
+			practical++
+		}
+	}
+	if len(topicButtons) != practical || topicButtons[0] != "e:practical-booking" {
 		t.Errorf("topic entries %v", topicButtons)
 	}
 	for _, c := range cs[3:] {

@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/clinicbot/clinicbot/answer"
 )
 
 // Fixed texts. They are plain text: compose escapes them.
 const (
-	bookButton = "Book a consultation"
+	bookButton = answer.BookingLabel
 	sorryText  = "Sorry, something went wrong on my side and I couldn't answer that. Please try again in a moment, or use /contact to reach the clinic team."
 	staleText  = "Sorry, that button is out of date: the information has changed since. Please type your question, or use /topics to browse."
 )
@@ -83,9 +85,9 @@ func (b *Bot) bookText() string {
 	c := strings.TrimSpace(b.opts.Clinic.Contact)
 	switch {
 	case b.opts.Clinic.BookingURL != "" && c != "":
-		return fmt.Sprintf("You can book a consultation with %s online with the button below, or contact the clinic:\n\n%s", b.clinicName(), c)
+		return fmt.Sprintf("To book a consultation with %s or ask a question, use the button below, or contact the clinic:\n\n%s", b.clinicName(), c)
 	case b.opts.Clinic.BookingURL != "":
-		return fmt.Sprintf("You can book a consultation with %s online with the button below.", b.clinicName())
+		return fmt.Sprintf("To book a consultation with %s or ask a question, use the button below.", b.clinicName())
 	case c != "":
 		return "To book a consultation, please contact the clinic:\n\n" + c
 	default:

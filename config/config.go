@@ -77,13 +77,17 @@ type Unanswered struct {
 	RetentionDays int    `yaml:"retention_days"`
 }
 
+// DefaultBookingURL is the clinic's own web site, the default booking link.
+const DefaultBookingURL = "https://www.londonspine.com/"
+
 // Default returns the configuration used when no file is given.
 func Default() Config {
 	return Config{
 		Clinic: Clinic{
 			Name: "London Spine Unit",
-			// The clinic's page gives no booking address; an operator must set one.
-			BookingURL: "",
+			// The clinic's own site, where its facet joint denervation page is
+			// published: the way to book or contact the clinic.
+			BookingURL: DefaultBookingURL,
 			Contact:    "The London Spine Unit, 19 Harley St, London W1G 9QJ",
 		},
 		Emergency: Emergency{

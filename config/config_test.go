@@ -281,3 +281,24 @@ func TestSecretsNeverFromFile(t *testing.T) {
 		t.Error("a token in the file was accepted")
 	}
 }
+
+// TestDefaultBookingLink: without a file the booking link is the clinic's
+// own site; the repository's config.yaml says the same; a file can turn it
+// off with "", and the environment overrides both.
+func TestDefaultBookingLink(t *testing.T) {
+	t.Setenv("CLINICBOT_BOOKING_URL", "")
+	c, err := Load("")
+	if err != nil || c.Clinic.BookingURL != DefaultBookingURL {
+		t.Fatalf("Load(\"\") booking %q, %v; want %s", c.Clinic.BookingURL, err, DefaultBookingURL)
+	}
+	if c, err := Load("../config.yaml"); err != nil || c.Clinic.BookingURL != DefaultBookingURL {
+		t.Errorf("config.yaml booking %q, %v; want %s", c.Clinic.BookingURL, err, DefaultBookingURL)
+	}
+	if c, err := Load(writeConfig(t, "clinic:\n  booking_url: \"\"\n")); err != nil || c.Clinic.BookingURL != "" {
+		t.Errorf("booking_url \"\" gives %q, %v; want none", c.Clinic.BookingURL, err)
+	}
+	t.Setenv("CLINICBOT_BOOKING_URL", "https://env.example/book")
+	if c, err := Load("../config.yaml"); err != nil || c.Clinic.BookingURL != "https://env.example/book" {
+		t.Errorf("environment override gives %q, %v", c.Clinic.BookingURL, err)
+	}
+}

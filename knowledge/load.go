@@ -223,6 +223,9 @@ func parseEntry(b *Base, name string, n *yaml.Node) ErrorList {
 	} else if n := utf8.RuneCountInString(e.Answer); n > MaxAnswerLen {
 		fail(at("answer"), "answer is %d characters; one Telegram message holds at most %d", n, MaxAnswerLen)
 	}
+	for _, msg := range checkPlaceholders(&e) {
+		fail(at("answer"), "%s", msg)
+	}
 	for j, a := range e.Alternates {
 		if strings.TrimSpace(a) == "" {
 			fail(at("alternates"), "alternate %d is empty", j+1)

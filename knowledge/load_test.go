@@ -96,6 +96,16 @@ func TestLoadDirRejects(t *testing.T) {
 			line: 2, id: "good-one", msg: `related id "no-such-entry" does not exist`,
 		},
 		{
+			name: "unknown placeholder",
+			yaml: "entries:\n  - id: a\n    question: How?\n    answer: Like this. {bookng}\n",
+			line: 4, id: "a", msg: "contains {bookng}, which the bot cannot fill in; the words in braces it knows are {booking}, {emergency}, {urgent}",
+		},
+		{
+			name: "booking placeholder without booking",
+			yaml: "entries:\n  - id: a\n    question: How?\n    answer: Like this. {booking}\n",
+			line: 4, id: "a", msg: "uses {booking} but the entry has no `booking: true`",
+		},
+		{
 			name: "related to itself",
 			yaml: good + "    related: [good-one]\n",
 			line: 2, id: "good-one", msg: "cannot be related to itself",

@@ -32,7 +32,15 @@ type state struct {
 	covered []uint32 // covered[i] == stamp: token i is inside a phrase of the rule being judged
 	stamp   uint32
 	valid   []rocc
-	unless  [][2]int32 // clause ranges of the rule's unless phrases
+	unless  []span  // where the rule's unless phrases are
+	over    []int32 // first tokens of the rule's over phrases
+	denied  []int32 // first tokens of unless phrases the patient denies
+}
+
+// span is where a phrase was found: its clauses and sentences.
+type span struct {
+	lo, hi         int32 // first and last clause
+	sentLo, sentHi int32 // first and last sentence
 }
 
 var statePool = sync.Pool{New: func() any { return new(state) }}
@@ -50,7 +58,7 @@ func (c *Checker) Check(text string) (Alert, bool) {
 		return Alert{}, false
 	}
 	if !isASCII(text) {
-		text = norm.NFKC.String(text)
+		text = foldConfusables(norm.NFKC.String(text))
 	}
 	a, ok := c.check(text)
 	if ok {
@@ -371,25 +379,41 @@ func (c *Checker) ruleMatches(st *state, r int) bool {
 		clear(st.covered[:cap(st.covered)])
 		st.stamp = 1
 	}
-	st.unless = st.unless[:0]
+	st.unless, st.over, st.denied = st.unless[:0], st.over[:0], st.denied[:0]
 	for _, x := range ro {
-		o := st.occs[x.occ]
-		if x.role == roleUnless {
-			st.unless = append(st.unless, [2]int32{st.toks[o.start].clause, st.toks[o.end].clause})
+		if x.role == roleUnless || x.role == roleOver {
 			continue
 		}
+		o := st.occs[x.occ]
 		for i := o.start; i <= o.end; i++ {
 			st.covered[i] = st.stamp
+		}
+	}
+	for _, x := range ro {
+		o := st.occs[x.occ]
+		switch x.role {
+		case roleUnless:
+			// An exception the patient denies is no exception: "numb like I've
+			// been sitting for hours, but I haven't".
+			if st.negated(o) || st.deniedAfter(o) {
+				st.denied = append(st.denied, o.start)
+				continue
+			}
+			a, b := &st.toks[o.start], &st.toks[o.end]
+			st.unless = append(st.unless, span{a.clause, b.clause, a.sent, b.sent})
+		case roleOver:
+			st.over = append(st.over, o.start)
 		}
 	}
 	st.valid = st.valid[:0]
 	seen = 0
 	for _, x := range ro {
-		if x.role == roleUnless {
+		if x.role == roleUnless || x.role == roleOver {
 			continue
 		}
 		o := st.occs[x.occ]
-		if st.cancelled(o) || st.negated(o) {
+		if st.cancelled(o) || st.negated(o) || st.symptomDenied(o) || st.isOver(o) ||
+			(ru.ignoreCould && st.couldQuestion(o) && !st.reportedNext(ro, o)) {
 			continue
 		}
 		if x.role == roleAny {
@@ -410,11 +434,309 @@ func (c *Checker) ruleMatches(st *state, r int) bool {
 	return st.withinWindow(ru)
 }
 
-// cancelled reports whether an "unless" phrase of the rule shares a clause with o.
+// cancelled reports whether an "unless" phrase of the rule shares a clause
+// with o, or, when o is in a question or a supposition ("could the needle
+// paralyse me, how likely is that?"), its sentence or the next one: asking
+// whether something could happen is not reporting it.
 func (st *state) cancelled(o occ) bool {
-	lo, hi := st.toks[o.start].clause, st.toks[o.end].clause
+	lo, hi := st.clauseFrom(o), st.toks[o.end].clause
+	asking := -1 // not known yet
 	for _, u := range st.unless {
-		if u[0] <= hi && u[1] >= lo {
+		if u.lo <= hi && u.hi >= lo {
+			return true
+		}
+		sent := st.toks[o.start].sent
+		if u.sentHi < sent-1 || u.sentLo > sent+1 {
+			continue
+		}
+		if asking < 0 {
+			asking = 0
+			if st.asking(o) {
+				asking = 1
+			}
+		}
+		if asking == 1 {
+			return true
+		}
+	}
+	return false
+}
+
+// clauseFrom returns the first clause whose exceptions reach o: its own, or
+// the one before when o's clause goes on after "and" with no subject of its
+// own ("he had cauda equina years ago and lost control of his bladder").
+func (st *state) clauseFrom(o occ) int32 {
+	cl := st.toks[o.start].clause
+	f := int(o.start)
+	for f > 0 && st.toks[f-1].clause == cl {
+		f--
+	}
+	if f == 0 || st.toks[f-1].text != "and" || st.toks[f-1].sent != st.toks[f].sent {
+		return cl
+	}
+	switch w := st.toks[f].text; {
+	case subjectWords[w], w == "my", w == "the", w == "a", w == "an", w == "it",
+		w == "this", w == "that", w == "now", w == "then", w == "today", w == "yesterday":
+		return cl
+	}
+	return st.toks[f-1].clause
+}
+
+// askingWords open a question or a supposition.
+var askingWords = map[string]bool{
+	"could": true, "can": true, "will": true, "would": true, "might": true,
+	"may": true, "should": true, "is": true, "are": true, "does": true,
+	"do": true, "did": true, "if": true, "what": true, "how": true,
+	"whether": true, "suppose": true,
+}
+
+// leadWords may come before the word that opens a question ("so could it...").
+var leadWords = map[string]bool{
+	"so": true, "and": true, "but": true, "also": true, "then": true, "ok": true,
+	"okay": true, "well": true, "just": true, "please": true, "sorry": true, "hi": true,
+	"hello": true, "or": true,
+}
+
+// asking reports whether the clause of o opens as a question or a
+// supposition: "could the needle paralyse me", "will I lose control of my
+// bladder", "if it made my legs numb". "Can't feel my legs" is not one.
+func (st *state) asking(o occ) bool {
+	_, ok := st.askingOpener(o)
+	if ok {
+		return true
+	}
+	f := st.clauseOpen(o)
+	if !askingWords[st.toks[f].text] {
+		// a question reported in the clause: "the form asks if I have had ..."
+		for j := f; j < int(o.start); j++ {
+			if t := st.toks[j].text; t == "if" || t == "whether" {
+				return true
+			}
+		}
+		return false
+	}
+	return false
+}
+
+// clauseOpen returns the first word of o's clause, after words such as "so".
+func (st *state) clauseOpen(o occ) int {
+	cl := st.toks[o.start].clause
+	f := int(o.start)
+	for f > 0 && st.toks[f-1].clause == cl {
+		f--
+	}
+	for f < int(o.start) && leadWords[st.toks[f].text] {
+		f++
+	}
+	return f
+}
+
+// modalWords open a question whether something could happen.
+var modalWords = map[string]bool{
+	"could": true, "can": true, "will": true, "would": true, "might": true, "may": true,
+}
+
+// inabilityWords after "can" or "could" report what the patient cannot do:
+// "can't feel my legs", "can barely lift either leg".
+var inabilityWords = map[string]bool{
+	"not": true, "barely": true, "hardly": true, "only": true, "no": true, "never": true,
+	"scarcely": true, "just": true, "still": true,
+}
+
+// requestWords after a modal make a request, not a question about a risk:
+// "can you help, I can't feel my legs".
+var requestWords = map[string]bool{
+	"you": true, "u": true, "someone": true, "somebody": true, "anyone": true, "anybody": true,
+}
+
+// askingOpener returns the word that opens o's clause as a question or a
+// supposition, and whether it does. "Can't feel my legs" does not (an
+// inability), nor "can you help ... I can't feel my legs" (a request), nor
+// a clause in which the patient then speaks for themselves ("could this be
+// why I can't feel my legs").
+func (st *state) askingOpener(o occ) (string, bool) {
+	f := st.clauseOpen(o)
+	w := st.toks[f].text
+	if !askingWords[w] || f+1 >= len(st.toks) {
+		return w, false
+	}
+	next := st.toks[f+1].text
+	if inabilityWords[next] || (modalWords[w] && requestWords[next]) {
+		return w, false
+	}
+	for j := f + 2; j < int(o.start); j++ {
+		if subjectWords[st.toks[j].text] {
+			return w, false
+		}
+	}
+	if modalWords[w] {
+		cl := st.toks[o.start].clause
+		for j := f + 1; j < len(st.toks) && st.toks[j].clause == cl && st.toks[j].text != "or"; j++ {
+			// ("or is that not possible" asks on)
+			if statingWords[st.toks[j].text] {
+				// a statement runs on after the question: "can I come in
+				// today my legs are numb"
+				return w, false
+			}
+		}
+	}
+	return w, true
+}
+
+// reportedNext reports whether the sentence after o's names one of the
+// rule's phrases outside a question: "will my legs be numb after it? They
+// are numb now" reports it.
+func (st *state) reportedNext(ro []rocc, o occ) bool {
+	next := st.toks[o.start].sent + 1
+	for _, x := range ro {
+		if x.role == roleUnless || x.role == roleOver {
+			continue
+		}
+		p := st.occs[x.occ]
+		if st.toks[p.start].sent == next && !st.couldQuestion(p) && !st.negated(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// couldQuestion reports whether o is in a question whether something could
+// happen: its clause opens with could, can, will, would, might or may
+// ("could the needle paralyse me", "will I lose control of my bladder").
+//
+// "Could it be infected?", "might I be having ..." ask whether it is so now:
+// a worried patient's report, so they are not such questions; "will I be
+// paralysed afterwards?" is.
+func (st *state) couldQuestion(o occ) bool {
+	w, ok := st.askingOpener(o)
+	if !ok || !modalWords[w] {
+		return false
+	}
+	cl := st.toks[o.start].clause
+	for j := st.clauseOpen(o) + 1; j < len(st.toks) && st.toks[j].clause == cl; j++ {
+		t := st.toks[j].text
+		if t == "be" && w != "will" && w != "would" {
+			return false
+		}
+	}
+	return true
+}
+
+// statingWords are verbs of a statement; a could-question has only the bare
+// verb after its subject ("could the needle paralyse me").
+var statingWords = map[string]bool{
+	"am": true, "is": true, "are": true, "was": true, "were": true, "has": true,
+	"have": true, "had": true, "been": true, "feel": true, "feels": true, "felt": true,
+	"keep": true, "keeps": true, "kept": true, "went": true, "gone": true,
+	"started": true, "got": true, "since": true,
+}
+
+// symptomDenied reports whether a denial after o's clause denies o, not an
+// exception named between them: in "numb like I've been sitting for hours,
+// but I haven't" the patient denies the sitting, not the numbness.
+func (st *state) symptomDenied(o occ) bool {
+	if !st.deniedAfter(o) {
+		return false
+	}
+	cl := st.toks[o.end].clause
+	for _, at := range st.denied {
+		if at > o.end && st.toks[at].clause == cl {
+			return false
+		}
+	}
+	return true
+}
+
+// deniedAfter reports whether o's clause is followed, in the same sentence,
+// by a clause that only denies it: "numbness around my bottom, which I
+// haven't", "... if I had any numbness, and I don't". After a question or a
+// supposition, a short answer in the next clauses or sentence denies it
+// too: "the form asks if I have had thoughts of self harm. No, none",
+// "if my legs went numb ...? Just curious, nothing like that has happened".
+func (st *state) deniedAfter(o occ) bool {
+	if st.deniedByClause(o) {
+		return true
+	}
+	if !st.asking(o) {
+		return false
+	}
+	end := int(o.end)
+	cl, sent := st.toks[end].clause, st.toks[end].sent
+	j := end + 1
+	for j < len(st.toks) && st.toks[j].clause == cl {
+		j++
+	}
+	for j < len(st.toks) && st.toks[j].sent <= sent+1 {
+		c := st.toks[j].clause
+		denies, bare := false, true
+		for ; j < len(st.toks) && st.toks[j].clause == c; j++ {
+			w := st.toks[j].text
+			switch {
+			case answerDenials[w]:
+				denies = true
+			case !answerWords[w] && !subjectWords[w]:
+				bare = false
+			}
+		}
+		if denies && bare {
+			return true
+		}
+	}
+	return false
+}
+
+// answerDenials and answerWords make up a short answer that denies what was
+// asked: "no", "none", "nothing like that has happened", "not so far".
+var (
+	answerDenials = map[string]bool{"no": true, "none": true, "nope": true, "not": true, "nothing": true}
+	answerWords   = map[string]bool{
+		"like": true, "that": true, "this": true, "has": true, "have": true, "had": true,
+		"happened": true, "is": true, "so": true, "far": true, "yet": true, "it": true,
+		"am": true, "fine": true, "ok": true, "okay": true, "just": true, "curious": true,
+		"really": true, "thankfully": true, "luckily": true, "of": true, "course": true,
+		"never": true, "do": true, "did": true, "does": true, "at": true, "all": true,
+	}
+)
+
+// deniedByClause: the clause after o's, in its sentence, only denies it.
+func (st *state) deniedByClause(o occ) bool {
+	end := int(o.end)
+	cl, sent := st.toks[end].clause, st.toks[end].sent
+	j := end + 1
+	for j < len(st.toks) && (st.toks[j].clause == cl || clauseWords[st.toks[j].text]) {
+		j++ // the rest of o's clause, and a lone "which" or "and" after a comma
+	}
+	if j >= len(st.toks) || st.toks[j].sent != sent || !subjectWords[st.toks[j].text] {
+		return false
+	}
+	next, denies, n := st.toks[j].clause, false, 0
+	for ; j < len(st.toks) && st.toks[j].clause == next; j++ {
+		w := st.toks[j].text
+		switch {
+		case w == "not":
+			denies = true
+		case !denialWords[w] && !subjectWords[w]:
+			return false
+		}
+		n++
+	}
+	return denies && n <= 6
+}
+
+// denialWords may make up a clause that denies what came before it.
+var denialWords = map[string]bool{
+	"do": true, "does": true, "did": true, "have": true, "has": true, "had": true,
+	"am": true, "is": true, "are": true, "was": true, "were": true, "got": true,
+	"that": true, "it": true, "any": true, "one": true, "yet": true, "thankfully": true,
+	"luckily": true, "so": true, "far": true,
+}
+
+// isOver reports whether an over phrase of the rule ("cleared up", "gone
+// now") comes after o in its sentence: what it describes is over.
+func (st *state) isOver(o occ) bool {
+	sent := st.toks[o.start].sent
+	for _, at := range st.over {
+		if at > o.end && st.toks[at].sent == sent {
 			return true
 		}
 	}

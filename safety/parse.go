@@ -126,7 +126,7 @@ func yamlMessages(err error) []string {
 	return []string{err.Error()}
 }
 
-var ruleFields = "id, kind, note, any, all, within, unless"
+var ruleFields = "id, kind, note, any, all, within, unless, over, ignore_could_questions"
 
 func (p *parser) rule(n *yaml.Node) {
 	if n.Kind != yaml.MappingNode {
@@ -143,7 +143,7 @@ func (p *parser) rule(n *yaml.Node) {
 		}
 		keyLine[k.Value] = k.Line
 		switch k.Value {
-		case "id", "kind", "note", "any", "all", "within", "unless":
+		case "id", "kind", "note", "any", "all", "within", "unless", "over", "ignore_could_questions":
 			fields[k.Value] = v
 		default:
 			p.addf(k.Line, "unknown field %q (rule fields are %s)", k.Value, ruleFields)
@@ -188,12 +188,22 @@ func (p *parser) rule(n *yaml.Node) {
 		}
 		r.within = w
 	}
+	if v := fields["ignore_could_questions"]; v != nil {
+		switch {
+		case v.Kind == yaml.ScalarNode && (v.Value == "true" || v.Value == "yes"):
+			r.ignoreCould = true
+		case v.Kind == yaml.ScalarNode && (v.Value == "false" || v.Value == "no"):
+		default:
+			p.addf(v.Line, "%s: ignore_could_questions must be true or false, got %s", name, describe(v))
+			ok = false
+		}
+	}
 	anyNode, allNode := fields["any"], fields["all"]
 	if anyNode == nil && allNode == nil {
 		p.addf(n.Line, "%s has no phrases: give any: (a list of phrases) or all: (a list of groups), or both", name)
 		ok = false
 	}
-	var anyPh, unlessPh []phraseAt
+	var anyPh, unlessPh, overPh []phraseAt
 	var groups [][]phraseAt
 	if anyNode != nil {
 		anyPh = p.phraseList(anyNode, name, "any")
@@ -228,6 +238,12 @@ func (p *parser) rule(n *yaml.Node) {
 			ok = false
 		}
 	}
+	if v := fields["over"]; v != nil {
+		overPh = p.phraseList(v, name, "over")
+		if overPh == nil {
+			ok = false
+		}
+	}
 	if !ok {
 		return
 	}
@@ -244,6 +260,9 @@ func (p *parser) rule(n *yaml.Node) {
 	}
 	for _, ph := range unlessPh {
 		p.addMember(ph, ri, roleUnless)
+	}
+	for _, ph := range overPh {
+		p.addMember(ph, ri, roleOver)
 	}
 }
 
@@ -413,13 +432,57 @@ func (p *parser) addMember(ph phraseAt, rule, role int32) {
 	c.members[pid] = append(c.members[pid], m)
 }
 
-// wordForms lists the message words that equal rule word w: itself and its plurals.
+// wordForms lists the message words that equal rule word w: itself, its
+// plurals (or third person), and for a word of three letters or more the
+// forms of a verb: past tense, participles and -ing ("wet" matches
+// "wetted" and "wetting", "feel" "felt", "pass" "passed"), so that a rule
+// written in the present matches the other tenses and persons.
 func wordForms(w string) []string {
 	forms := []string{w, w + "s", w + "es"}
-	if n := len(w); n > 2 && w[n-1] == 'y' {
+	n := len(w)
+	if n > 2 && w[n-1] == 'y' {
 		forms = append(forms, w[:n-1]+"ies")
 	}
-	return forms
+	if n < 3 || !isLetters(w) {
+		return forms
+	}
+	switch {
+	case w[n-1] == 'e':
+		forms = append(forms, w+"d", w[:n-1]+"ing", w+"ing")
+	case w[n-1] == 'y' && !isVowel(w[n-2]):
+		forms = append(forms, w[:n-1]+"ied", w+"ing")
+	default:
+		forms = append(forms, w+"ed", w+"ing")
+		// a short vowel before a final consonant doubles it: wet, wetted
+		if last := w[n-1]; !isVowel(last) && isVowel(w[n-2]) && (n < 3 || !isVowel(w[n-3])) && last != 'w' && last != 'x' && last != 'y' {
+			forms = append(forms, w+string(last)+"ed", w+string(last)+"ing")
+		}
+	}
+	return append(forms, irregularForms[w]...)
+}
+
+// irregularForms are the irregular past forms of verbs patients use when
+// they describe symptoms and events.
+var irregularForms = map[string][]string{
+	"feel": {"felt"}, "lose": {"lost"}, "fall": {"fell", "fallen"},
+	"take": {"took", "taken"}, "wake": {"woke", "woken"}, "go": {"went", "gone"},
+	"come": {"came"}, "get": {"got", "gotten"}, "have": {"had", "has"},
+	"think": {"thought"}, "bleed": {"bled"}, "break": {"broke", "broken"},
+	"throw": {"threw", "thrown"}, "strike": {"struck"}, "swell": {"swollen"},
+	"shake": {"shook", "shaken"}, "hold": {"held"}, "keep": {"kept"},
+	"begin": {"began", "begun"}, "know": {"knew", "known"}, "run": {"ran"},
+	"sleep": {"slept"}, "find": {"found"}, "shit": {"shat"}, "see": {"saw", "seen"},
+}
+
+func isVowel(b byte) bool { return strings.IndexByte("aeiou", b) >= 0 }
+
+func isLetters(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if w[i] < 'a' || w[i] > 'z' {
+			return false
+		}
+	}
+	return true
 }
 
 // describe shows a YAML node in an error message.

@@ -89,6 +89,9 @@ type rule struct {
 	kind    Kind
 	ngroups int
 	within  int // 0: anywhere in the message
+	// ignoreCould: a question whether it could happen ("could the needle
+	// paralyse me?") is about a risk, not a report.
+	ignoreCould bool
 }
 
 // pword is one distinct word used in rule phrases.
@@ -120,6 +123,7 @@ type phrase struct {
 const (
 	roleAny    = -1
 	roleUnless = -2
+	roleOver   = -3
 )
 
 // member records that a phrase is used by a rule in a role.

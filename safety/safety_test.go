@@ -46,40 +46,54 @@ func readLines(t testing.TB, path string) []string {
 	return out
 }
 
+// gateSets are the red-flag test sets in the gate: each pair is a file of
+// messages that must alarm and a file of near misses that must not (at most
+// 2%). urgent.txt and near_misses.txt were written from patients' wording;
+// the blind sets were written by people who never saw the rules.
+var gateSets = []struct{ name, urgent, near string }{
+	{"written", "urgent.txt", "near_misses.txt"},
+	{"blind A", "blind_a_urgent.txt", "blind_a_near.txt"},
+	{"blind B", "blind_b_urgent.txt", "blind_b_near.txt"},
+}
+
 func TestClinicRulesRecall(t *testing.T) {
 	c := loadClinicRules(t)
-	msgs := readLines(t, "../tests/safety/urgent.txt")
-	if len(msgs) < 60 {
-		t.Fatalf("urgent.txt has %d messages, want at least 60", len(msgs))
-	}
-	missed := 0
-	for _, m := range msgs {
-		if _, ok := c.Check(m); !ok {
-			missed++
-			t.Errorf("MISSED urgent message: %q", m)
+	for _, set := range gateSets {
+		msgs := readLines(t, "../tests/safety/"+set.urgent)
+		if len(msgs) < 60 {
+			t.Fatalf("%s has %d messages, want at least 60", set.urgent, len(msgs))
 		}
+		missed := 0
+		for _, m := range msgs {
+			if _, ok := c.Check(m); !ok {
+				missed++
+				t.Errorf("%s: MISSED urgent message: %q", set.name, m)
+			}
+		}
+		t.Logf("%s recall: %d/%d urgent messages caught (%.1f%%)", set.name, len(msgs)-missed, len(msgs),
+			100*float64(len(msgs)-missed)/float64(len(msgs)))
 	}
-	t.Logf("recall: %d/%d urgent messages caught (%.1f%%)", len(msgs)-missed, len(msgs),
-		100*float64(len(msgs)-missed)/float64(len(msgs)))
 }
 
 func TestClinicRulesFalseAlarms(t *testing.T) {
 	c := loadClinicRules(t)
-	msgs := readLines(t, "../tests/safety/near_misses.txt")
-	if len(msgs) < 60 {
-		t.Fatalf("near_misses.txt has %d messages, want at least 60", len(msgs))
-	}
-	alarms := 0
-	for _, m := range msgs {
-		if a, ok := c.Check(m); ok {
-			alarms++
-			t.Logf("false alarm (%s, rule %s): %q", a.Kind, a.Rule, m)
+	for _, set := range gateSets {
+		msgs := readLines(t, "../tests/safety/"+set.near)
+		if len(msgs) < 60 {
+			t.Fatalf("%s has %d messages, want at least 60", set.near, len(msgs))
 		}
-	}
-	rate := 100 * float64(alarms) / float64(len(msgs))
-	t.Logf("false alarms: %d/%d near misses (%.1f%%)", alarms, len(msgs), rate)
-	if alarms*100 > 2*len(msgs) {
-		t.Errorf("false alarm rate %.1f%% is over 2%%", rate)
+		alarms := 0
+		for _, m := range msgs {
+			if a, ok := c.Check(m); ok {
+				alarms++
+				t.Logf("%s: false alarm (%s, rule %s): %q", set.name, a.Kind, a.Rule, m)
+			}
+		}
+		rate := 100 * float64(alarms) / float64(len(msgs))
+		t.Logf("%s false alarms: %d/%d near misses (%.1f%%)", set.name, alarms, len(msgs), rate)
+		if alarms*100 > 2*len(msgs) {
+			t.Errorf("%s: false alarm rate %.1f%% is over 2%%", set.name, rate)
+		}
 	}
 }
 
@@ -192,7 +206,8 @@ func TestMatchingSemantics(t *testing.T) {
 		{"my xegs are numb", ""}, // 4 letters: the first letter must be right
 		{"i have a fevr and back ache", "fever"},
 		{"fewer back problems", ""},
-		{"never had a fever, back is fine", "fever"}, // "never" is not a denial
+		{"never had a fever, back is fine", ""},              // "never" denies ...
+		{"never had a fever like this, back hurts", "fever"}, // ... unless it says something is new
 		// window: within 6 words, same sentence
 		{"chest, and then after a long time I got some pain", ""},
 		{"my chest. pain in my knee", ""},

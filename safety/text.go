@@ -43,10 +43,21 @@ var fillerWords = map[string]bool{
 }
 
 // negatorWords negate a symptom named shortly after them in the same clause.
-// "never" is deliberately absent: "I've never had chest pain like this" reports it.
+// "never" negates too, except when it says something is new: "I've never had
+// chest pain like this" reports it (see newSince).
 var negatorWords = map[string]bool{
 	"no": true, "not": true, "without": true, "nor": true, "neither": true,
 	"none": true, "deny": true, "denies": true, "denied": true,
+}
+
+// personWords are read as the first person, in messages and in rules alike,
+// so that a rule written for the patient ("wet myself", "came off my bike")
+// also matches a carer writing for someone ("he wet himself", "came off his
+// bike").
+var personWords = map[string]string{
+	"his": "my", "her": "my", "their": "my", "your": "my",
+	"himself": "myself", "herself": "myself", "themselves": "myself",
+	"themself": "myself", "yourself": "myself",
 }
 
 // bareContractions are contractions typed without the apostrophe.
@@ -208,6 +219,15 @@ func (t *tokenizer) emit(w string) {
 			}
 		}
 	}
+	if p, ok := personWords[w]; ok {
+		w = p
+	}
+	if w == "no" && len(t.out) > 0 {
+		// "i no feel my legs", as a learner of English writes "I can't feel"
+		if last := t.out[len(t.out)-1]; last.clause == t.clause && subjectWords[last.text] {
+			w = "not"
+		}
+	}
 	t.out = append(t.out, token{text: w, sent: t.sent, clause: t.clause})
 	if clauseWords[w] {
 		t.clause++
@@ -254,6 +274,31 @@ func markFlags(toks []token) {
 				}
 			}
 		}
+		if w == "never" && !newSince(toks, i) {
+			// "never had any bladder trouble" denies; "never had pain like
+			// this" reports something new
+			f |= fNegator
+		}
+		if false {
+		}
 		toks[i].flags = f
 	}
+}
+
+// newWords after "never" in its clause say that something is new, not denied:
+// "never had pain like this", "never had that before", "never this bad".
+var newWords = map[string]bool{
+	"like": true, "before": true, "until": true, "till": true, "ever": true,
+	"bad": true, "worse": true, "such": true, "life": true, "now": true,
+	"since": true, "again": true,
+}
+
+// newSince reports whether the "never" at toks[i] says something is new.
+func newSince(toks []token, i int) bool {
+	for j := i + 1; j < len(toks) && toks[j].clause == toks[i].clause; j++ {
+		if newWords[toks[j].text] {
+			return true
+		}
+	}
+	return false
 }

@@ -140,7 +140,7 @@ func printReply(w io.Writer, r answer.Reply) []answer.Choice {
 		fmt.Fprintf(w, "  %d. %s\n", i+1, c.Title)
 	}
 	if r.BookingURL != "" {
-		fmt.Fprintf(w, "\nBook a consultation: %s\n", r.BookingURL)
+		fmt.Fprintf(w, "\n%s: %s\n", answer.BookingLabel, r.BookingURL)
 	}
 	return offers
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/clinicbot/clinicbot/answer"
+	"github.com/clinicbot/clinicbot/config"
 )
 
 // isolate runs the test in an empty folder (so no stray config.yaml is
@@ -127,9 +128,9 @@ func TestAskJSON(t *testing.T) {
 	if r.Score <= 0 || r.Score > 1 || len(r.Candidates) == 0 || r.Candidates[0].EntryID != "fjd-what-is-it" {
 		t.Errorf("score %v candidates %v", r.Score, r.Candidates)
 	}
-	// No booking address is configured by default.
-	if r.BookingURL != "" {
-		t.Errorf("booking_url %q without configuration", r.BookingURL)
+	// Without a configuration file the booking link is the clinic's own site.
+	if r.BookingURL != config.DefaultBookingURL {
+		t.Errorf("booking_url %q without configuration, want %s", r.BookingURL, config.DefaultBookingURL)
 	}
 	// Flags may follow the question.
 	code, out2, _ := clinicbot(t, "", "ask", "what is facet joint denervation?", "--json")

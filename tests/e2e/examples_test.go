@@ -23,7 +23,7 @@ func TestBriefExamples(t *testing.T) {
 			t.Fatalf("got %q, want the passage fjd-what-is-it", plain(c.Text()))
 		}
 		bs := buttons(t, c)
-		if urlButtons(bs)["Book a consultation"] != bookingURL || len(callbackData(bs)) == 0 {
+		if urlButtons(bs)[bookLabel] != bookingURL || len(callbackData(bs)) == 0 {
 			t.Errorf("passage without the booking and related buttons: %s", c.ReplyMarkup())
 		}
 	})

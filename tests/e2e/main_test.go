@@ -31,7 +31,9 @@ const (
 	token      = "1000:E2E-secretHalf-q7Zx9"
 	secretHalf = "E2E-secretHalf-q7Zx9"
 	bookingURL = "https://example.org/book"
-	botName    = fakeapi.DefaultBotUsername
+	// bookLabel is the booking button's label: the link may be the clinic's site.
+	bookLabel = "Book or contact the clinic"
+	botName   = fakeapi.DefaultBotUsername
 
 	// waitTimeout bounds every wait for the bot; generous, as the tests
 	// run under -race on slow machines.

@@ -82,8 +82,8 @@ func TestPollingConversation(t *testing.T) {
 		if topics == 0 {
 			t.Errorf("welcome without topic buttons: %v", callbackData(bs))
 		}
-		if got := urlButtons(bs); got["Book a consultation"] != bookingURL {
-			t.Errorf("welcome URL buttons %v, want Book a consultation -> %s", got, bookingURL)
+		if got := urlButtons(bs); got[bookLabel] != bookingURL {
+			t.Errorf("welcome URL buttons %v, want "+bookLabel+" -> %s", got, bookingURL)
 		}
 	})
 
@@ -99,8 +99,8 @@ func TestPollingConversation(t *testing.T) {
 		if len(callbackData(bs)) == 0 {
 			t.Errorf("deep link without related buttons")
 		}
-		if got := urlButtons(bs); got["Book a consultation"] != bookingURL {
-			t.Errorf("deep link URL buttons %v, want Book a consultation -> %s", got, bookingURL)
+		if got := urlButtons(bs); got[bookLabel] != bookingURL {
+			t.Errorf("deep link URL buttons %v, want "+bookLabel+" -> %s", got, bookingURL)
 		}
 	})
 
@@ -122,7 +122,7 @@ func TestPollingConversation(t *testing.T) {
 		bs := buttons(t, c)
 		want := map[string]string{}
 		if question.BookingURL != "" {
-			want["Book a consultation"] = bookingURL
+			want[bookLabel] = bookingURL
 		}
 		if got := urlButtons(bs); !maps.Equal(got, want) {
 			t.Errorf("URL buttons %v, want %v", got, want)
@@ -202,7 +202,7 @@ func TestPollingConversation(t *testing.T) {
 		if !strings.Contains(plain(c.Text()), "I don't have an answer") {
 			t.Errorf("fallback %q", c.Text())
 		}
-		if got := urlButtons(buttons(t, c)); got["Book a consultation"] != bookingURL {
+		if got := urlButtons(buttons(t, c)); got[bookLabel] != bookingURL {
 			t.Errorf("fallback URL buttons %v", got)
 		}
 	})
