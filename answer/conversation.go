@@ -257,52 +257,54 @@ func (c *Conversations) dropOldLocked(now time.Time) {
 }
 
 // followUp reads a short message right after an answer in the context of
-// the entry answered: when the message alone gets no answer, it is searched
-// again together with that entry's topic (or question), and that reading is
-// taken if it answers, with another entry than the one just shown. A
-// message that stands on its own (an answer, small talk, an emergency) is
-// never changed, and without context nothing is.
+// the entry answered. When the message alone gets no sure answer, it is searched
+// again together with that entry's topic ("facet joint denervation"), or
+// its question when the topic is no words of it, and that reading is taken
+// when it answers confidently with another entry (the patient asks something new) and
+// the message's own words add to it: the entry matches more surely than
+// with the context's words alone, which would otherwise do all the work.
+// A message that stands on its own (an answer, small talk, an emergency)
+// is never changed, and without context nothing is.
 func followUp(ctx context.Context, e *Engine, st *chatState, alone Reply) Reply {
 	if st == nil || st.entry == "" || (alone.Kind != KindFallback && alone.Kind != KindChoices) {
 		return alone
 	}
-	if len(strings.Fields(alone.Question)) > maxFollowUpWords {
+	if alone.Question == "" || len(strings.Fields(alone.Question)) > maxFollowUpWords {
 		return alone
 	}
 	prev, ok := e.Base().Entry(st.entry)
 	if !ok {
 		return alone // the knowledge changed since
 	}
-	r := e.Answer(ctx, alone.Question+"\n"+contextWords(prev))
-	switch {
-	case r.Kind == KindAnswer && r.EntryID != prev.ID:
-	case r.Kind == KindChoices && alone.Kind == KindFallback && r.Choices[0].EntryID != prev.ID:
-	default:
+	context := contextWords(prev)
+	r := e.Answer(ctx, alone.Question+"\n"+context)
+	// Only a confident answer: "did you mean" in context is a guess on a guess.
+	if r.Kind != KindAnswer || r.EntryID == prev.ID {
 		return alone
+	}
+	found := r.EntryID
+	for _, c := range e.Answer(ctx, context).Candidates {
+		if c.EntryID == found && r.Score <= c.Score {
+			return alone
+		}
 	}
 	r.Question = alone.Question
 	return r
 }
 
 // contextWords are what a follow-up is read with: the entry's topic in
-// words ("facet-joint-denervation": "facet joint denervation") when its
-// own questions use them, else the entry's question.
+// words ("facet-joint-denervation": "facet joint denervation") when one of
+// its questions uses them all, else the entry's question.
 func contextWords(ent *knowledge.Entry) string {
-	topic := strings.Fields(strings.NewReplacer("-", " ", "_", " ").Replace(ent.Topic))
+	topic := plainWords(ent.Topic)
 	if len(topic) == 0 {
 		return ent.Question
 	}
 	for _, q := range ent.Questions() {
-		have := map[string]bool{}
-		for _, w := range plainWords(q) {
-			have[w] = true
-		}
+		have := wordSet(strings.Join(plainWords(q), " "))
 		all := true
 		for _, w := range topic {
-			if !have[strings.ToLower(w)] {
-				all = false
-				break
-			}
+			all = all && have[w]
 		}
 		if all {
 			return strings.Join(topic, " ")
