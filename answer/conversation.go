@@ -260,9 +260,9 @@ func (c *Conversations) dropOldLocked(now time.Time) {
 // the entry answered. When the message alone gets no sure answer, it is searched
 // again together with that entry's topic ("facet joint denervation"), or
 // its question when the topic is no words of it, and that reading is taken
-// when it answers confidently with another entry (the patient asks something new) and
-// the message's own words add to it: the entry matches more surely than
-// with the context's words alone, which would otherwise do all the work.
+// when it answers confidently with another entry (the patient asks
+// something new) that the message alone already ranked among its
+// candidates: the context's words only settle which of them is meant.
 // A message that stands on its own (an answer, small talk, an emergency)
 // is never changed, and without context nothing is.
 func followUp(ctx context.Context, e *Engine, st *chatState, alone Reply) Reply {
@@ -282,11 +282,14 @@ func followUp(ctx context.Context, e *Engine, st *chatState, alone Reply) Reply 
 	if r.Kind != KindAnswer || r.EntryID == prev.ID {
 		return alone
 	}
-	found := r.EntryID
-	for _, c := range e.Answer(ctx, context).Candidates {
-		if c.EntryID == found && r.Score <= c.Score {
-			return alone
-		}
+	// The message's own words must point there too: else the context's
+	// words did all the work.
+	own := false
+	for _, c := range alone.Candidates {
+		own = own || c.EntryID == r.EntryID
+	}
+	if !own {
+		return alone
 	}
 	r.Question = alone.Question
 	return r
