@@ -134,7 +134,7 @@ func (e *Engine) Answer(ctx context.Context, message string) Reply {
 	}
 	sq := latinOnly(q) // a word in another script costs no answer
 	hits := e.search(ctx, sq)
-	if kind, ok := smalltalk(sq); ok && (len(hits) == 0 || hits[0].Confidence < e.smalltalkYield(kind)) {
+	if kind, ok := smalltalk(sq); ok && e.smalltalkWins(kind, hits) {
 		// Small talk, unless the knowledge has an entry for it (see
 		// smalltalkYield).
 		r.Kind, r.Text, r.Score, r.BookingURL = KindSmalltalk, e.smalltalkText(kind), 1, e.smalltalkBooking(kind)

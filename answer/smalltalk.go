@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+
+	"github.com/clinicbot/clinicbot/index"
 )
 
 // smalltalkKind is what a message that asks nothing of the knowledge is:
@@ -212,20 +214,50 @@ func (e *Engine) smalltalkText(k smalltalkKind) string {
 	}
 }
 
-// smalltalkYield is the confidence at which a knowledge entry answers a
-// small-talk message instead: a greeting or thanks yields only to an entry
-// that matches all but word for word (a knowledge base may have its own
-// "hello" entry; the clinic's "good evening" is not about opening hours).
-// The other kinds yield to any entry the engine would answer or offer:
-// small talk there only replaces "I don't know", so a knowledge base with
-// its own "are you a bot?" entry keeps it.
-func (e *Engine) smalltalkYield(k smalltalkKind) float64 {
-	switch k {
-	case greeting, thanks, goodbye:
-		return max(e.settings.Answer, smalltalkOverride)
+// smalltalkWins reports whether small talk of kind k is the reply rather
+// than the knowledge's best entry. A greeting or thanks yields only to an
+// entry that matches all but word for word (a knowledge base may have its
+// own "hello" entry; the clinic's "good evening" is not about opening
+// hours). The other kinds yield to any entry the engine would answer or
+// offer, so small talk there only replaces "I don't know": a knowledge
+// base's own answer to "what can I ask?" or "can I talk to a human?" is
+// the clinic's. Except that "are you a robot?" yields only to an entry
+// that asks what "you" are (a knowledge base's own "are you a bot?"), not
+// to one that merely shares "person" or "bot" with it (the clinic's "I want
+// to speak to a person, not a bot" is about contacting the clinic).
+func (e *Engine) smalltalkWins(k smalltalkKind, hits []index.Hit) bool {
+	if len(hits) == 0 {
+		return true
 	}
-	return e.settings.Choices
+	top := hits[0].Confidence
+	switch {
+	case top >= max(e.settings.Answer, smalltalkOverride):
+		return false
+	case k == greeting || k == thanks || k == goodbye || top < e.settings.Choices:
+		return true
+	case k == robot:
+		return !asksWhatYouAre(hits[0].Entry.Questions())
+	}
+	return false
 }
+
+// asksWhatYouAre reports whether one of qs asks whether "you" are a
+// person or a machine.
+func asksWhatYouAre(qs []string) bool {
+	for _, q := range qs {
+		you, what := false, false
+		for _, w := range plainWords(q) {
+			you = you || w == "you" || w == "u"
+			what = what || botNouns[w]
+		}
+		if you && what {
+			return true
+		}
+	}
+	return false
+}
+
+var botNouns = wordSet(`robot bot chatbot human person ai machine computer program programmed alive real`)
 
 // smalltalkBooking is the booking link offered with small talk: only with
 // the replies that point to the team.
