@@ -57,27 +57,44 @@ func (e *Engine) foreign(q string) bool {
 	if len(all) < minJudgedWords || len(ws) < 2 {
 		return false
 	}
+	// Cheapest first: most English messages are settled by exact words,
+	// and the detector (tens of microseconds) only runs when they are not.
+	english := 0
+	var unknown []string
+	for _, w := range ws {
+		if e.knownWord(w) {
+			english++
+		} else {
+			unknown = append(unknown, w)
+		}
+	}
+	if english*2 >= len(ws) {
+		return false
+	}
 	info := whatlanggo.Detect(text)
 	if info.Lang == whatlanggo.Eng || info.Script == nil {
 		return false
 	}
-	english := 0
-	for _, w := range ws {
-		if e.englishWord(w) {
+	for _, w := range unknown {
+		if e.nearWord(w) {
 			english++
 		}
 	}
 	return english*2 < len(ws)
 }
 
-// englishWord reports whether w (lower case) reads as English here.
-func (e *Engine) englishWord(w string) bool {
+// knownWord reports whether w (lower case) is an English word here: a
+// short function word, a common English word or one of the knowledge's.
+func (e *Engine) knownWord(w string) bool {
 	if len(w) < 4 {
 		return functionWords[w]
 	}
-	if safety.CommonWord(w) || e.vocab[w] {
-		return true
-	}
+	return safety.CommonWord(w) || e.vocab[w]
+}
+
+// nearWord reports whether w is one typing error from a common English
+// word or a knowledge word (two for a long knowledge word).
+func (e *Engine) nearWord(w string) bool {
 	if len(w) < 6 {
 		return false // one letter off a short word is too easily another word ("cita", "city")
 	}
