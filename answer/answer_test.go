@@ -430,7 +430,7 @@ func TestMessyInput(t *testing.T) {
 	})
 }
 
-var kinds = []answer.Kind{answer.KindAnswer, answer.KindChoices, answer.KindFallback, answer.KindSmalltalk, answer.KindUrgent}
+var kinds = []answer.Kind{answer.KindAnswer, answer.KindChoices, answer.KindFallback, answer.KindSmalltalk, answer.KindUrgent, answer.KindLanguage}
 
 // checkReply asserts what holds for every reply.
 func checkReply(t testing.TB, r answer.Reply) {

@@ -53,7 +53,8 @@ const (
 	// with the next one by the red-flag check.
 	FragmentTTL = 2 * time.Minute
 	// maxConversations bounds how many conversations are remembered; past
-	// it the oldest go. Each is a few hundred bytes.
+	// it the oldest go. Each is at most a few kilobytes (a question is cut
+	// at MaxQuestionLen characters, three choices, a fragment of 160 bytes).
 	maxConversations = 10000
 	// maxFollowUpWords: a longer message says what it is about, and is
 	// never read in the context of the last answer.
