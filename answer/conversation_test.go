@@ -292,3 +292,33 @@ func TestConversationsLogNothing(t *testing.T) {
 	}
 
 }
+
+// On the clinic's knowledge: "who does it?" alone is unsure; after the
+// answer about the clinic it is the clinic's "who will carry out my
+// procedure?"; and a question the knowledge cannot answer stays unanswered
+// rather than bringing the last answer back.
+func TestFollowUpOnClinicKnowledge(t *testing.T) {
+	data, err := fs.ReadFile(knowledge.Clinic(), "settings.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	settings, err := ParseSettings(data, "settings.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := testEngine(t).WithSettings(settings) // the thresholds the clinic runs with
+	ctx := context.Background()
+	c, _ := testStore()
+	c.Answer(ctx, e, "chat", "where is the clinic?")
+	if r := c.Answer(ctx, e, "chat", "who does it?"); r.Kind != KindAnswer || r.EntryID != "clinic-who-treats-me" {
+		t.Errorf("who does it? after the clinic's address: %s %s", r.Kind, r.EntryID)
+	}
+	c, _ = testStore()
+	c.Answer(ctx, e, "chat", "can facet joint denervation be done for neck pain?")
+	for _, q := range []string{"how do I get there?", "is there parking?"} {
+		alone := e.Answer(ctx, q)
+		if r := c.Answer(ctx, e, "chat", q); r.Kind != alone.Kind || r.EntryID != alone.EntryID {
+			t.Errorf("%q after the neck answer: %s %s, alone %s %s", q, r.Kind, r.EntryID, alone.Kind, alone.EntryID)
+		}
+	}
+}
