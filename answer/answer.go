@@ -132,7 +132,7 @@ func (e *Engine) Answer(ctx context.Context, message string) Reply {
 		r.Kind, r.Text, r.Score = KindLanguage, e.languageText(), 1
 		return r
 	}
-	sq := latinOnly(q) // a word in another script costs no answer
+	sq := searchText(q) // a word in another language costs no answer
 	hits := e.search(ctx, sq)
 	if kind, ok := smalltalk(sq); ok && e.smalltalkWins(kind, hits) {
 		// Small talk, unless the knowledge has an entry for it (see

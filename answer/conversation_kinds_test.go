@@ -108,8 +108,11 @@ func TestForeignWordsInEnglish(t *testing.T) {
 		{"how is denervation done شكرا", "fjd-how-is-it-done"},
 		{"what is denervation привет", "fjd-what-is-it"},
 		{"facet joint denervation 你好 what is it", "fjd-what-is-it"},
+		{"what is facet joint denervation gracias", "fjd-what-is-it"},
+		{"merci, how is denervation done?", "fjd-how-is-it-done"},
 	} {
-		want := ask(t, strings.Join(strings.FieldsFunc(tc.q, func(r rune) bool { return r > 0x2000 || r == ' ' }), " "))
+		english := strings.NewReplacer("gracias", "", "merci,", "").Replace(tc.q)
+		want := ask(t, strings.Join(strings.FieldsFunc(english, func(r rune) bool { return r > 0x2000 || r == ' ' }), " "))
 		r := ask(t, tc.q)
 		if r.Kind != answer.KindAnswer || r.EntryID != want.EntryID || r.Question == "" {
 			t.Errorf("%q: %s %s, want %s %s as without the foreign word", tc.q, r.Kind, r.EntryID, want.Kind, want.EntryID)

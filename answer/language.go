@@ -199,6 +199,61 @@ func latinOnly(q string) string {
 	return strings.Join(kept, " ")
 }
 
+// searchText is q as retrieval reads it: without its words in another
+// script, and without a greeting, thanks or "please" in another language
+// ("what is denervation, gracias"), which a multilingual patient may add
+// and which no English knowledge base has.
+func searchText(q string) string {
+	q = latinOnly(q)
+	if !strings.ContainsFunc(q, func(r rune) bool { return r >= 0x80 }) && !hasCourtesy(q) {
+		return q
+	}
+	fields := strings.Fields(q)
+	kept := fields[:0:0]
+	for _, f := range fields {
+		w := strings.ToLower(strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) }))
+		if courtesyWords[w] && !safety.CommonWord(w) {
+			if p := strings.TrimLeftFunc(f, unicode.IsLetter); strings.ContainsAny(p, "?!") && len(kept) > 0 {
+				kept[len(kept)-1] += strings.Trim(p, " ,;:")
+			}
+			continue
+		}
+		kept = append(kept, f)
+	}
+	if len(kept) == 0 {
+		return q
+	}
+	return strings.Join(kept, " ")
+}
+
+func hasCourtesy(q string) bool {
+	for _, w := range plainWords(q) {
+		if courtesyWords[w] {
+			return true
+		}
+	}
+	return false
+}
+
+// courtesyWords are hello, thanks, please and goodbye in the languages
+// most often spoken beside English by patients in the UK (Spanish, French,
+// German, Italian, Portuguese, Polish, Romanian, Turkish, Greek, and
+// Arabic, Russian, Hindi, Urdu, Chinese, Japanese and Korean as they are
+// written in Latin letters).
+var courtesyWords = wordSet(`hola gracias adios adiós buenos buenas
+	merci bonjour bonsoir revoir
+	danke bitte tschüss tschuss hallo
+	ciao grazie prego arrivederci buongiorno
+	obrigado obrigada olá
+	dziękuję dziekuje proszę prosze cześć czesc
+	mulțumesc multumesc mersi bună buna
+	merhaba teşekkürler tesekkurler teşekkür tesekkur sağol sagol
+	efcharisto yassou
+	salaam salam shukran marhaba
+	spasibo privet zdravstvuyte
+	namaste namaskar dhanyavad dhanyawad shukriya
+	xiexie nihao arigato arigatou konnichiwa annyeong kamsahamnida`)
+
 func isDigits(s string) bool {
 	return strings.IndexFunc(s, func(r rune) bool { return !unicode.IsDigit(r) }) < 0
 }
