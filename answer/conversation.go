@@ -258,9 +258,10 @@ func (c *Conversations) dropOldLocked(now time.Time) {
 }
 
 // followUp reads a short message right after an answer in the context of
-// the entry answered. When the message alone gets no sure answer, it is searched
-// again together with that entry's topic ("facet joint denervation"), or
-// its question when the topic is no words of it, and that reading is taken
+// the entry answered. When the message alone gets no sure answer, it is
+// searched again together with that entry's topic ("facet joint
+// denervation"), or its question when the topic is no words of it, and
+// that reading is taken
 // when it answers confidently with another entry (the patient asks
 // something new) that the message alone already ranked among its
 // candidates: the context's words only settle which of them is meant.
@@ -277,8 +278,7 @@ func followUp(ctx context.Context, e *Engine, st *chatState, alone Reply) Reply 
 	if !ok {
 		return alone // the knowledge changed since
 	}
-	context := contextWords(prev)
-	r := e.Answer(ctx, alone.Question+"\n"+context)
+	r := e.Answer(ctx, alone.Question+"\n"+contextWords(prev))
 	// Only a confident answer: "did you mean" in context is a guess on a guess.
 	if r.Kind != KindAnswer || r.EntryID == prev.ID {
 		return alone
