@@ -30,6 +30,7 @@ const (
 	KindFallback  Kind = "fallback"  // nothing matches well enough
 	KindSmalltalk Kind = "smalltalk" // a greeting, thanks or goodbye
 	KindUrgent    Kind = "urgent"    // the message describes an emergency
+	KindLanguage  Kind = "language"  // the message is in another language than English
 )
 
 // smalltalkOverride is the confidence an entry needs to answer a greeting
@@ -86,6 +87,7 @@ type Engine struct {
 	safety   Checker
 	settings Settings
 	texts    Texts
+	vocab    vocabulary // the knowledge's words (see foreign)
 }
 
 // Texts are the fixed things the bot says, filled from configuration.
@@ -99,7 +101,7 @@ type Texts struct {
 
 // New returns an engine over ix. safety may be nil only in tests of retrieval.
 func New(ix *index.Index, safety Checker, settings Settings, texts Texts) *Engine {
-	return &Engine{ix: ix, safety: safety, settings: settings, texts: texts}
+	return &Engine{ix: ix, safety: safety, settings: settings, texts: texts, vocab: knowledgeWords(ix.Base())}
 }
 
 // WithSettings returns an engine like e with other thresholds.
@@ -125,11 +127,17 @@ func (e *Engine) Answer(ctx context.Context, message string) Reply {
 	if u, ok := e.Urgent(message); ok {
 		return u
 	}
-	hits := e.search(ctx, q)
-	if kind, ok := smalltalk(q); ok && (len(hits) == 0 || hits[0].Confidence < max(e.settings.Answer, smalltalkOverride)) {
-		// A greeting or thanks, unless the knowledge has an entry for it
-		// that matches all but word for word.
-		r.Kind, r.Text, r.Score, r.BookingURL = KindSmalltalk, e.smalltalkText(kind), 1, ""
+	if e.foreign(q) {
+		// Never a guessed answer (see language.go).
+		r.Kind, r.Text, r.Score = KindLanguage, e.languageText(), 1
+		return r
+	}
+	sq := searchText(q) // a word in another language costs no answer
+	hits := e.search(ctx, sq)
+	if kind, ok := smalltalk(sq); ok && e.smalltalkWins(kind, hits) {
+		// Small talk, unless the knowledge has an entry for it (see
+		// smalltalkYield).
+		r.Kind, r.Text, r.Score, r.BookingURL = KindSmalltalk, e.smalltalkText(kind), 1, e.smalltalkBooking(kind)
 		return r
 	}
 	for _, h := range hits {
@@ -138,7 +146,7 @@ func (e *Engine) Answer(ctx context.Context, message string) Reply {
 	s := e.settings
 	switch {
 	case len(hits) == 0 || hits[0].Confidence < s.Choices:
-		r.Kind, r.Text = KindFallback, e.fallbackText()
+		r.Kind, r.Text = KindFallback, e.fallbackText(q)
 		if len(hits) > 0 {
 			r.Score = round(hits[0].Confidence)
 		}
@@ -158,7 +166,9 @@ func (e *Engine) Answer(ctx context.Context, message string) Reply {
 		} else {
 			r.Text = "I'm not completely sure I've understood. Did you mean one of these?"
 		}
-		r.Text += "\n\n" + e.emergencyLine()
+		if speaksOfBody(q) {
+			r.Text += "\n\n" + e.emergencyLine()
+		}
 		r.BookingURL = "" // the patient picks first; the answer then offers booking
 	}
 	return r
@@ -228,7 +238,7 @@ func (e *Engine) entryReply(r Reply, ent *knowledge.Entry, conf float64) Reply {
 	return r
 }
 
-func (e *Engine) fallbackText() string {
+func (e *Engine) fallbackText(q string) string {
 	var b strings.Builder
 	b.WriteString("I'm sorry, I don't have an answer to that in the clinic's information, and I'd rather not guess.\n\n")
 	b.WriteString("The team will be glad to help")
@@ -239,13 +249,16 @@ func (e *Engine) fallbackText() string {
 	if e.texts.Contact != "" {
 		b.WriteString("\n\n" + e.texts.Contact)
 	}
-	b.WriteString("\n\nI give general information, not medical advice. " + e.emergencyLine())
+	b.WriteString("\n\nI give general information, not medical advice.")
+	if speaksOfBody(q) {
+		b.WriteString(" " + e.emergencyLine())
+	}
 	return b.String()
 }
 
 // emergencyLine reminds a patient the bot did not understand where to go
 // if they are unwell: a red flag in words no rule knows must not end in
-// "I don't know" alone.
+// "I don't know" alone (see wellbeing.go for when it is said).
 func (e *Engine) emergencyLine() string {
 	if e.texts.EmergencyNumber == "" {
 		return "If you feel seriously unwell, get urgent medical help now."
@@ -271,20 +284,6 @@ func (e *Engine) urgentText(a safety.Alert) string {
 		s += fmt.Sprintf(" If you are unsure how urgent it is, call %s for advice.", t.UrgentAdvice)
 	}
 	return s
-}
-
-func (e *Engine) smalltalkText(k smalltalkKind) string {
-	switch k {
-	case thanks:
-		return "You're very welcome. If anything else comes to mind, just ask."
-	case goodbye:
-		return "Take care, and goodbye. I'm here whenever you have another question."
-	default:
-		if e.texts.ClinicName == "" {
-			return "Hello! I can answer questions about the clinic and its treatments. What would you like to know?"
-		}
-		return fmt.Sprintf("Hello! I'm the %s assistant. I can answer questions about the clinic and its treatments. What would you like to know?", e.texts.ClinicName)
-	}
 }
 
 // MaxSafetyLen is the longest message, in characters, checked for red

@@ -236,9 +236,15 @@ func TestFallback(t *testing.T) {
 			t.Error("Urgent(/help) flagged")
 		}
 	})
+	// The emergency line goes where the patient speaks of their body or
+	// of feeling unwell, not after a question about pizza or parking.
 	t.Run("fallback names the emergency number", func(t *testing.T) {
-		if r := ask(t, "best pizza in rome"); !strings.Contains(r.Text, "call 999 now") {
-			t.Errorf("fallback %q", r.Text)
+		r := ask(t, "my big toe hurts when I play golf")
+		if r.Kind != answer.KindFallback || !strings.Contains(r.Text, "call 999 now") {
+			t.Errorf("%s %q", r.Kind, r.Text)
+		}
+		if r := ask(t, "best pizza in rome"); strings.Contains(r.Text, "999") {
+			t.Errorf("fallback about pizza names the emergency number: %q", r.Text)
 		}
 	})
 }
@@ -425,7 +431,7 @@ func TestMessyInput(t *testing.T) {
 	})
 }
 
-var kinds = []answer.Kind{answer.KindAnswer, answer.KindChoices, answer.KindFallback, answer.KindSmalltalk, answer.KindUrgent}
+var kinds = []answer.Kind{answer.KindAnswer, answer.KindChoices, answer.KindFallback, answer.KindSmalltalk, answer.KindUrgent, answer.KindLanguage}
 
 // checkReply asserts what holds for every reply.
 func checkReply(t testing.TB, r answer.Reply) {

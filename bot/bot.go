@@ -94,8 +94,9 @@ type Bot struct {
 	me atomic.Pointer[identity]
 
 	disp *dispatcher
-	// recent holds each sender's last words briefly, for the red-flag check.
-	recent *recentWords
+	// conv remembers each conversation briefly: the last reply, for
+	// "yes" and follow-ups, and an unfinished message, for the red-flag check.
+	conv *answer.Conversations
 
 	// work is the context replies are sent under. It outlives Run's
 	// context by up to ShutdownGrace, so replies in progress can finish.
@@ -161,7 +162,7 @@ func New(live *answer.Live, opts Options) (*Bot, error) {
 		token:   t.Token,
 		secret:  t.WebhookSecret,
 		disp:    newDispatcher(maxQueuedInChat),
-		recent:  newRecentWords(),
+		conv:    answer.NewConversations(),
 		backoff: backoffBase,
 
 		attemptTimeout: attemptTimeout,
@@ -216,7 +217,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		return errors.New("bot: Run called twice")
 	}
 	defer b.cancelWork()
-	go b.recent.expire(b.work, 30*time.Second)
+	go b.conv.Expire(b.work, 30*time.Second)
 	if err := b.identify(ctx); err != nil {
 		if ctx.Err() != nil {
 			return nil

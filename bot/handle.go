@@ -25,6 +25,7 @@ type turn struct {
 	what   string  // what happened, for the log: a reply kind, a command, "ignored"…
 	entry  string  // the entry shown, if any
 	text   string  // the patient's text, logged only with Options.LogText
+	conv   string  // the conversation's key (see conversationOf)
 }
 
 // submitResultKey marks a context carrying a *submitResult, which
@@ -89,25 +90,14 @@ func (b *Bot) onUpdate(ctx context.Context, _ *tgbot.Bot, u *models.Update) {
 }
 
 // urgent runs the red-flag check on m, and on m read after the sender's
-// message just before it (see recentWords).
+// message just before it (see answer.Conversations.Urgent).
 func (b *Bot) urgent(m *models.Message, edit bool) (answer.Reply, bool) {
 	eng := b.live.Engine()
 	text := words(m)
-	r, ok := eng.Urgent(text)
 	if edit || strings.TrimSpace(text) == "" {
-		return r, ok
+		return eng.Urgent(text)
 	}
-	s := senderOf(m)
-	if ok {
-		b.recent.forget(s)
-		return r, true
-	}
-	if prev := b.recent.swap(s, text); joinable(prev, text) {
-		if r, ok = eng.Urgent(prev + " " + text); ok {
-			b.recent.forget(s)
-		}
-	}
-	return r, ok
+	return b.conv.Urgent(eng, conversationOf(m), text)
 }
 
 func (b *Bot) logRefused(update, chat int64, res submitResult) {
@@ -238,6 +228,7 @@ func (b *Bot) handleMessage(t *turn, m *models.Message) {
 	t.to = &to
 	text := words(m)
 	t.text = text
+	t.conv = conversationOf(m)
 	if isCmd {
 		b.command(t, cmd, arg, explicit)
 		return
@@ -277,7 +268,7 @@ func (b *Bot) question(t *turn, text string) {
 	if b.beforeAnswer != nil {
 		b.beforeAnswer(text)
 	}
-	r := eng.Answer(t.ctx, text)
+	r := b.conv.Answer(t.ctx, eng, t.conv, text)
 	t.what, t.entry = string(r.Kind), r.EntryID
 	if r.Kind != answer.KindUrgent {
 		// An urgent reply goes out at once, with nothing before it.
@@ -312,7 +303,7 @@ func replyMessages(r answer.Reply) []message {
 		for _, c := range r.Choices {
 			kb = kb.add(entryButton(c))
 		}
-	case answer.KindAnswer, answer.KindFallback:
+	default:
 		if r.BookingURL != "" {
 			kb = kb.add(urlButton(bookButton, r.BookingURL))
 		}
@@ -337,6 +328,7 @@ func (b *Bot) handleCallback(t *turn, q *models.CallbackQuery) {
 	if id, ok := resolveEntry(base, q.Data); ok {
 		if r, ok := eng.Entry(id); ok {
 			t.what, t.entry = "entry", id
+			b.conv.Shown(pressedBy(q), r)
 			b.send(t.ctx, to, replyMessages(r))
 			return
 		}
@@ -385,6 +377,7 @@ func (b *Bot) command(t *turn, cmd, arg string, explicit bool) {
 		if arg != "" {
 			if r, ok := b.live.Engine().Entry(arg); ok {
 				t.entry = r.EntryID
+				b.conv.Shown(t.conv, r)
 				b.send(t.ctx, *t.to, replyMessages(r))
 				return
 			}

@@ -18,6 +18,10 @@ var (
 	commonWords     []string
 )
 
+// CommonWord reports whether w (lower case, four letters or more) is a
+// common English word, from the list the red-flag matcher uses.
+func CommonWord(w string) bool { return isCommonWord(w) }
+
 // isCommonWord reports whether w is a common English word. Such a word is taken
 // as written and never as a typing error for a rule word: "fewer" is not "fever".
 func isCommonWord(w string) bool {

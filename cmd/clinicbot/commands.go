@@ -10,7 +10,6 @@ import (
 	"io"
 	"io/fs"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -25,6 +24,7 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	var c common
 	c.register(fs)
 	asJSON := fs.Bool("json", false, "print one JSON object per question")
+	asConversation := fs.Bool("conversation", false, "read the lines of standard input as one conversation (\"yes\", \"2\", follow-ups), not each on its own")
 	rest, err := parse(fs, args, stderr)
 	if err != nil {
 		return err
@@ -37,8 +37,14 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	defer w.Flush()
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
+	conv := answer.NewConversations()
 	answerOne := func(q string) error {
-		r := eng.Answer(ctx, q)
+		var r answer.Reply
+		if *asConversation {
+			r = conv.Turn(ctx, eng, "ask", q)
+		} else {
+			r = eng.Answer(ctx, q) // each question on its own: eval and the benchmarks rely on it
+		}
 		if *asJSON {
 			return enc.Encode(r)
 		}
@@ -88,61 +94,7 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err != nil {
 		return err
 	}
-	return chat(ctx, eng, cfg.Clinic.Name, cfg.Emergency.Number, src.String(), stdin, stdout)
-}
-
-// chat is the terminal conversation: the same answers as Telegram, with
-// numbers standing in for buttons.
-func chat(ctx context.Context, eng *answer.Engine, clinic, emergency, from string, stdin io.Reader, stdout io.Writer) error {
-	fmt.Fprintf(stdout, "clinicbot: ask a question about %s (%d answers, from %s).\n", clinic, len(eng.Base().Entries), from)
-	fmt.Fprintf(stdout, "I give general information, not medical advice. In an emergency call %s.\n", emergency)
-	fmt.Fprintln(stdout, "Type a number to pick a suggestion; Ctrl-D to leave.")
-	sc := bufio.NewScanner(stdin)
-	var offers []answer.Choice
-	for {
-		fmt.Fprint(stdout, "\n> ")
-		if !sc.Scan() {
-			fmt.Fprintln(stdout)
-			return sc.Err()
-		}
-		line := strings.TrimSpace(sc.Text())
-		if line == "" {
-			continue
-		}
-		var r answer.Reply
-		if n, err := strconv.Atoi(line); err == nil && n >= 1 && n <= len(offers) {
-			r, _ = eng.Entry(offers[n-1].EntryID)
-		} else {
-			r = eng.Answer(ctx, line)
-		}
-		offers = printReply(stdout, r)
-		if ctx.Err() != nil {
-			return nil
-		}
-	}
-}
-
-// printReply shows a reply in the terminal and returns what it offered to pick.
-func printReply(w io.Writer, r answer.Reply) []answer.Choice {
-	fmt.Fprintln(w)
-	if r.Title != "" {
-		fmt.Fprintf(w, "** %s **\n\n", r.Title)
-	}
-	fmt.Fprintln(w, r.Text)
-	offers := r.Choices
-	if r.Kind == answer.KindAnswer {
-		offers = r.Related
-		if len(offers) > 0 {
-			fmt.Fprintln(w, "\nRelated:")
-		}
-	}
-	for i, c := range offers {
-		fmt.Fprintf(w, "  %d. %s\n", i+1, c.Title)
-	}
-	if r.BookingURL != "" {
-		fmt.Fprintf(w, "\n%s: %s\n", answer.BookingLabel, r.BookingURL)
-	}
-	return offers
+	return chat(ctx, eng, cfg, src.String(), stdin, stdout)
 }
 
 func runValidate(args []string, stdout, stderr io.Writer) error {

@@ -3,7 +3,7 @@
 //
 //	clinicbot                 serve Telegram if TELEGRAM_BOT_TOKEN is set, else chat in the terminal
 //	clinicbot serve           serve Telegram (long polling or webhook)
-//	clinicbot chat            chat in the terminal
+//	clinicbot chat            chat in the terminal (the Telegram commands, numbers for buttons)
 //	clinicbot ask [QUESTION]  answer one question, or one per line of stdin
 //	clinicbot validate [DIR]  check a knowledge folder
 //	clinicbot eval            measure answers against labelled questions
@@ -39,8 +39,9 @@ Usage:
   clinicbot                      serve Telegram if TELEGRAM_BOT_TOKEN is set, otherwise chat here
   clinicbot serve                serve Telegram (long polling or webhook, see config.yaml)
   clinicbot chat                 chat in the terminal
-  clinicbot ask [--json] [QUESTION]
+  clinicbot ask [--json] [--conversation] [QUESTION]
                                  answer QUESTION, or each line of standard input
+                                 (each on its own; with --conversation, as one conversation)
   clinicbot validate [DIR]       check a knowledge folder (default: the embedded clinic knowledge)
   clinicbot eval --queries FILE  measure answers against labelled questions (JSONL)
   clinicbot tune --queries FILE [--out FILE]

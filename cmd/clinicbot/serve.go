@@ -27,7 +27,7 @@ func runDefault(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer) 
 	fmt.Fprintln(stdout, "TELEGRAM_BOT_TOKEN is not set, so this is the terminal chat.")
 	fmt.Fprintln(stdout, "To serve Telegram: get a token from @BotFather, then run: TELEGRAM_BOT_TOKEN=... clinicbot serve")
 	fmt.Fprintln(stdout)
-	return chat(ctx, eng, cfg.Clinic.Name, cfg.Emergency.Number, src.String(), stdin, stdout)
+	return chat(ctx, eng, cfg, src.String(), stdin, stdout)
 }
 
 func runServe(ctx context.Context, args []string, stderr io.Writer) error {

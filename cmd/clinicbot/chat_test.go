@@ -1,0 +1,136 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// replies splits a terminal chat's output into what followed each prompt.
+func replies(out string) []string {
+	parts := strings.Split(out, "\n> ")
+	return parts[1:]
+}
+
+func TestChatCommands(t *testing.T) {
+	isolate(t)
+	t.Setenv("CLINICBOT_BOOKING_URL", "https://clinic.example/book")
+	code, out, errs := clinicbot(t, "/help\n/topics\n1\n/book\n/contact\n/privacy\n/start\n/nonsense\n", "chat")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errs)
+	}
+	rs := replies(out)
+	if len(rs) < 8 {
+		t.Fatalf("%d replies for 8 lines:\n%s", len(rs), out)
+	}
+	for i, want := range []string{
+		"/topics: browse questions by topic",         // /help
+		"Pick a topic:\n  1. ",                       // /topics
+		"Pick a question:\n  1. ",                    // 1: the first topic's questions
+		"https://clinic.example/book",                // /book
+		"19 Harley St",                               // /contact
+		"** Privacy **",                              // /privacy
+		"Hello! I'm the London Spine Unit assistant", // /start
+		"Sorry, I don't know that command.",          // unknown
+	} {
+		if !strings.Contains(rs[i], want) {
+			t.Errorf("reply %d lacks %q:\n%s", i+1, want, rs[i])
+		}
+		if strings.Contains(rs[i], "Did you mean") || strings.Contains(rs[i], "don't have an answer") {
+			t.Errorf("command %d was answered as a question:\n%s", i+1, rs[i])
+		}
+	}
+}
+
+func TestChatIsAConversation(t *testing.T) {
+	isolate(t)
+	// An emergency typed in two lines is caught, as on Telegram.
+	_, out, _ := clinicbot(t, "I've lost control\nof my bladder\n", "chat")
+	if rs := replies(out); len(rs) < 2 || !strings.Contains(rs[1], "call 999") || !strings.Contains(rs[1], "emergency") {
+		t.Errorf("emergency in two lines not caught:\n%s", out)
+	}
+	// A reply to choices picks one; "are you a robot?" gets its own reply.
+	_, out, _ = clinicbot(t, "how is denervaton performed\nthe second one\nare you a robot?\n", "chat")
+	rs := replies(out)
+	if len(rs) < 3 || !strings.Contains(rs[0], "Did you mean") {
+		t.Fatalf("no choices first:\n%s", out)
+	}
+	second := ""
+	for _, l := range strings.Split(rs[0], "\n") {
+		if strings.HasPrefix(l, "  2. ") {
+			second = strings.TrimPrefix(l, "  2. ")
+		}
+	}
+	if second == "" || !strings.Contains(rs[1], "** "+second+" **") {
+		t.Errorf("the second one did not show %q:\n%s", second, rs[1])
+	}
+	if !strings.Contains(rs[2], "automated assistant") {
+		t.Errorf("are you a robot?:\n%s", rs[2])
+	}
+}
+
+func TestChatWrapsAtWords(t *testing.T) {
+	isolate(t)
+	t.Setenv("COLUMNS", "40")
+	_, out, _ := clinicbot(t, "what is facet joint denervation?\n", "chat")
+	body := replies(out)[0]
+	words := 0
+	for _, l := range strings.Split(body, "\n") {
+		if n := utf8.RuneCountInString(l); n > 38 && strings.Contains(strings.TrimSpace(l), " ") {
+			t.Errorf("line of %d characters at width 38: %q", n, l)
+		}
+		words += len(strings.Fields(l))
+	}
+	// Nothing is cut inside a word: the answer's words are all there.
+	r := strings.Fields(answerText(t, "what is facet joint denervation?"))
+	if !strings.Contains(strings.Join(strings.Fields(body), " "), strings.Join(r, " ")) {
+		t.Errorf("wrapped text lost or broke words:\n%s", body)
+	}
+	if got := wrap("  2. a b c d e f g", 10); got != "  2. a b c\n     d e f\n     g" {
+		t.Errorf("wrap of a numbered line: %q", got)
+	}
+	if got := wrap("see https://clinic.example/a/very/long/link ok", 10); got != "see\nhttps://clinic.example/a/very/long/link\nok" {
+		t.Errorf("wrap of a long word: %q", got)
+	}
+}
+
+func answerText(t *testing.T, q string) string {
+	t.Helper()
+	_, out, _ := clinicbot(t, "", "ask", "--json", q)
+	var r struct{ Text string }
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	return r.Text
+}
+
+// `ask` answers each line on its own; `ask --conversation` reads them as one.
+func TestAskConversation(t *testing.T) {
+	isolate(t)
+	in := "how is denervaton performed\n2\nno\n"
+	kinds := func(args ...string) []string {
+		_, out, _ := clinicbot(t, in, append([]string{"ask", "--json"}, args...)...)
+		var ks []string
+		dec := json.NewDecoder(bytes.NewReader([]byte(out)))
+		for dec.More() {
+			var r struct{ Kind, Entry string }
+			if err := dec.Decode(&r); err != nil {
+				t.Fatal(err)
+			}
+			ks = append(ks, r.Kind+" "+r.Entry)
+		}
+		return ks
+	}
+	alone, conv := kinds(), kinds("--conversation")
+	if len(alone) != 3 || len(conv) != 3 {
+		t.Fatalf("replies %v %v", alone, conv)
+	}
+	if alone[1] == conv[1] || !strings.HasPrefix(conv[1], "answer ") {
+		t.Errorf("2 on its own %q, in the conversation %q: want the second choice", alone[1], conv[1])
+	}
+	if !strings.HasPrefix(alone[0], "choices") || alone[0] != conv[0] {
+		t.Errorf("first line %q / %q", alone[0], conv[0])
+	}
+}
