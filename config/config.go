@@ -26,6 +26,9 @@ type Config struct {
 	Privacy   Privacy   `yaml:"privacy"`
 	// Reload is how often the knowledge folder is checked for edits; 0 turns reloading off.
 	Reload time.Duration `yaml:"reload"`
+	// StateDir holds what serving must not forget across a restart:
+	// updates taken and not yet answered, recent update ids, unsent replies.
+	StateDir string `yaml:"state_dir"`
 }
 
 // Clinic is what the bot says about how to reach the clinic.
@@ -95,6 +98,7 @@ func Default() Config {
 		Telegram: Telegram{Mode: "polling", Webhook: Webhook{Listen: ":8443", Path: "/telegram"}},
 		Privacy:  Privacy{Unanswered: Unanswered{Path: "unanswered.log", RetentionDays: 30}},
 		Reload:   5 * time.Second,
+		StateDir: "state",
 	}
 }
 
@@ -131,6 +135,7 @@ func (c *Config) applyEnv(lookup func(string) (string, bool)) error {
 		"TELEGRAM_WEBHOOK_PATH":   &c.Telegram.Webhook.Path,
 		"CLINICBOT_BOOKING_URL":   &c.Clinic.BookingURL,
 		"CLINICBOT_KNOWLEDGE":     &c.Knowledge,
+		"CLINICBOT_STATE_DIR":     &c.StateDir,
 	}
 	// An empty variable counts as unset, as with VAR=${VAR:-} in containers.
 	for k, p := range str {
@@ -171,6 +176,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Privacy.Unanswered.Enabled && c.Privacy.Unanswered.RetentionDays <= 0 {
 		return errors.New("config: privacy.unanswered.retention_days must be at least 1")
+	}
+	if strings.TrimSpace(c.StateDir) == "" {
+		return errors.New("config: state_dir must name a folder (default state)")
 	}
 	if c.Reload < 0 {
 		return errors.New("config: reload must not be negative")

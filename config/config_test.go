@@ -12,7 +12,7 @@ import (
 var envKeys = []string{
 	"TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET", "TELEGRAM_API_URL", "TELEGRAM_MODE",
 	"TELEGRAM_WEBHOOK_LISTEN", "TELEGRAM_WEBHOOK_URL", "TELEGRAM_WEBHOOK_PATH",
-	"CLINICBOT_BOOKING_URL", "CLINICBOT_KNOWLEDGE", "CLINICBOT_LOG_MESSAGE_TEXT",
+	"CLINICBOT_BOOKING_URL", "CLINICBOT_KNOWLEDGE", "CLINICBOT_LOG_MESSAGE_TEXT", "CLINICBOT_STATE_DIR",
 }
 
 // clearEnv unsets every variable Load reads for the rest of the test.
@@ -55,6 +55,7 @@ func TestLoadDefaults(t *testing.T) {
 		{"no token", c.Telegram.Token == ""},
 		{"embedded knowledge", c.Knowledge == ""},
 		{"reload every 5s", c.Reload == 5*time.Second},
+		{"state in ./state", c.StateDir == "state"},
 		{"clinic named", c.Clinic.Name == "London Spine Unit"},
 	}
 	for _, ch := range checks {
@@ -181,6 +182,7 @@ func TestEnvOverrides(t *testing.T) {
 		{env: map[string]string{"CLINICBOT_BOOKING_URL": "https://env.example/book"}, check: func(c Config) bool { return c.Clinic.BookingURL == "https://env.example/book" }},
 		{env: map[string]string{"CLINICBOT_BOOKING_URL": "not a url"}, err: "clinic.booking_url"},
 		{env: map[string]string{"CLINICBOT_KNOWLEDGE": "/srv/kb"}, check: func(c Config) bool { return c.Knowledge == "/srv/kb" }},
+		{env: map[string]string{"CLINICBOT_STATE_DIR": "/var/lib/clinicbot"}, check: func(c Config) bool { return c.StateDir == "/var/lib/clinicbot" }},
 		{env: map[string]string{"CLINICBOT_LOG_MESSAGE_TEXT": "true"}, check: func(c Config) bool { return c.Privacy.LogMessageText }},
 		{env: map[string]string{"CLINICBOT_LOG_MESSAGE_TEXT": "1"}, check: func(c Config) bool { return c.Privacy.LogMessageText }},
 		{env: map[string]string{"CLINICBOT_LOG_MESSAGE_TEXT": "false"}, check: func(c Config) bool { return !c.Privacy.LogMessageText }},
