@@ -8,6 +8,7 @@ require (
 	github.com/go-telegram/bot v1.19.0
 	go.etcd.io/bbolt v1.4.0
 	golang.org/x/text v0.37.0
+	golang.org/x/time v0.16.0
 	gopkg.in/yaml.v3 v3.0.1
 )
 

@@ -11,6 +11,7 @@ const (
 	bookButton = "Book a consultation"
 	sorryText  = "Sorry, something went wrong on my side and I couldn't answer that. Please try again in a moment, or use /contact to reach the clinic team."
 	staleText  = "Sorry, that button is out of date: the information has changed since. Please type your question, or use /topics to browse."
+	floodText  = "I'm still answering your earlier messages, please send one question at a time. If this is an emergency, call 999 or go to A&E now."
 )
 
 // notText answers a voice note, photo or file without words: the bot can't

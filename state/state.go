@@ -62,8 +62,10 @@ type Reply struct {
 	// sender, in a group; the chat otherwise).
 	Chat int64 `json:"chat"`
 	Lane int64 `json:"lane"`
-	// Urgent replies go first.
+	// Urgent replies go at once, beside the chat's queue.
 	Urgent bool `json:"urgent,omitempty"`
+	// First replies go ahead of the chat's queue (a notice about it).
+	First bool `json:"first,omitempty"`
 	// Attempts counts sends begun. A reply found in the outbox at start
 	// with Attempts > 0 was perhaps delivered before a crash.
 	Attempts int `json:"attempts,omitempty"`

@@ -12,6 +12,7 @@ import (
 	"github.com/clinicbot/clinicbot/answer"
 	"github.com/clinicbot/clinicbot/bot"
 	"github.com/clinicbot/clinicbot/config"
+	"github.com/clinicbot/clinicbot/state"
 	"github.com/clinicbot/clinicbot/unanswered"
 )
 
@@ -81,6 +82,13 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 		log.Info("unanswered-questions log on", "path", u.Path, "retention_days", u.RetentionDays)
 	}
 
+	st, err := state.Open(cfg.StateDir)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	log.Info("state folder open", "path", st.Path())
+
 	if src.dir != "" && cfg.Reload > 0 {
 		go watch(ctx, src, cfg, live, loaded, cfg.Reload, log)
 	}
@@ -93,6 +101,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 		OnUnanswered:        onUnanswered,
 		UnansweredRetention: time.Duration(cfg.Privacy.Unanswered.RetentionDays) * 24 * time.Hour,
 		ShutdownGrace:       10 * time.Second,
+		State:               st,
 	})
 	if err != nil {
 		return err
