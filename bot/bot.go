@@ -191,7 +191,7 @@ func New(live *answer.Live, opts Options) (*Bot, error) {
 		recent:   newRecentWords(),
 		backoff:  backoffBase,
 
-		attemptTimeout: attemptTimeout,
+		attemptTimeout: cmp.Or(t.RequestTimeout, attemptTimeout),
 	}
 	// The salt makes chat hashes in the logs impossible to reverse by
 	// hashing every possible chat id; see chatHash.

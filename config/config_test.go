@@ -120,6 +120,27 @@ reload: 1m
 	}
 }
 
+// "reload: 0" turns reloading off, as the README says, though YAML reads a
+// bare 0 as a number, not a duration.
+func TestReloadZeroIsOff(t *testing.T) {
+	clearEnv(t)
+	for _, y := range []string{"reload: 0\n", "clinic:\n  name: x\nreload: 0   # off\n", "telegram:\n  request_timeout: 0\nreload: 0s\n"} {
+		c, err := Load(writeConfig(t, y))
+		if err != nil {
+			t.Errorf("%q: %v", y, err)
+			continue
+		}
+		if c.Reload != 0 {
+			t.Errorf("%q: reload %s, want 0 (off)", y, c.Reload)
+		}
+	}
+	// An error further down still names its own line.
+	_, err := Load(writeConfig(t, "reload: 0\ntelegram:\n  mode: [\n"))
+	if err == nil || !strings.Contains(err.Error(), "line 3") {
+		t.Errorf("error after a patched line: %v", err)
+	}
+}
+
 func TestLoadFileErrors(t *testing.T) {
 	clearEnv(t)
 	tests := []struct {
@@ -139,6 +160,9 @@ func TestLoadFileErrors(t *testing.T) {
 		{"retention 0 with the log on", "privacy:\n  unanswered:\n    enabled: true\n    retention_days: 0\n", "retention_days must be at least 1"},
 		{"negative reload", "reload: -1s\n", "reload must not be negative"},
 		{"reload too often", "reload: 1ns\n", "reload must be 0 (off) or at least 100ms"},
+		{"reload a bare number", "reload: 5\n", "cannot unmarshal"},
+		{"request timeout too short", "telegram:\n  request_timeout: 10ms\n", "telegram.request_timeout must be between 1s and 5m"},
+		{"no state folder", "state_dir: \"\"\n", "state_dir must name a folder"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
