@@ -13,12 +13,11 @@ import (
 // 30 messages a second in all, one a second in a chat (short bursts are
 // tolerated), 20 a minute in a group. The pacer stays a little under them.
 const (
-	globalRate  = 28          // messages a second, all chats together
-	chatRate    = 1           // messages a second in a private chat, after chatBurst
-	chatBurst   = 2           // messages a chat may get at once before chatRate applies
-	groupRate   = 20.0 / 60   // messages a second in a group
-	groupBurst  = 2           //
-	chatIdleTTL = time.Minute // an idle chat's bucket is full again long before this
+	globalRate   = 28                      // messages a second, all chats together
+	chatInterval = 1050 * time.Millisecond // between messages in a private chat, after chatBurst
+	chatBurst    = 2                       // messages a new conversation may get at once
+	groupRate    = 20.0 / 60               // messages a second in a group
+	chatIdleTTL  = time.Minute             // a chat idle this long starts afresh
 )
 
 // pacer hands out permission to send, at most globalRate a second, urgent
@@ -37,6 +36,7 @@ type pacer struct {
 type chatBucket struct {
 	lim  *rate.Limiter
 	used time.Time
+	sent int
 }
 
 func newPacer(perSecond float64) *pacer {
@@ -48,15 +48,13 @@ func newPacer(perSecond float64) *pacer {
 	}
 }
 
-// run grants permissions until ctx ends: whenever the global bucket has a
-// token, the longest-waiting urgent request gets it, else a normal one.
+// run grants permissions until ctx ends: the longest-waiting urgent
+// request first, else the longest-waiting normal one, each when the
+// global bucket has a token for it.
 func (p *pacer) run(ctx context.Context) {
 	prune := time.NewTicker(chatIdleTTL)
 	defer prune.Stop()
 	for {
-		if err := p.global.Wait(ctx); err != nil {
-			return
-		}
 		var g chan struct{}
 		select {
 		case g = <-p.urgent:
@@ -66,15 +64,13 @@ func (p *pacer) run(ctx context.Context) {
 			case g = <-p.normal:
 			case <-prune.C:
 				p.pruneChats()
-				select { // the token is still ours
-				case g = <-p.urgent:
-				case g = <-p.normal:
-				case <-ctx.Done():
-					return
-				}
+				continue
 			case <-ctx.Done():
 				return
 			}
+		}
+		if err := p.global.Wait(ctx); err != nil {
+			return
 		}
 		close(g)
 	}
@@ -106,27 +102,28 @@ func (p *pacer) wait(ctx context.Context, urgent bool) error {
 // courtesy ("typing…") are made then, and skipped when the bot is busy.
 func (p *pacer) spare() bool { return p.waiting.Load() == 0 }
 
-// chat returns chat's bucket.
-func (p *pacer) chat(chat int64, group bool) *rate.Limiter {
+// waitChat blocks until chat may get its next message. A conversation
+// may start with chatBurst messages at once; after that the chat gets one
+// every chatInterval (a group, groupRate a second), however long it was
+// idle, until it has been idle for chatIdleTTL. An urgent message does
+// not wait, but counts against the chat's bucket.
+func (p *pacer) waitChat(ctx context.Context, chat int64, group, urgent bool) error {
 	p.mu.Lock()
-	defer p.mu.Unlock()
 	c := p.chats[chat]
 	if c == nil {
-		lim := rate.NewLimiter(chatRate, chatBurst)
+		lim := rate.NewLimiter(rate.Every(chatInterval), chatBurst)
 		if group {
-			lim = rate.NewLimiter(groupRate, groupBurst)
+			lim = rate.NewLimiter(groupRate, chatBurst)
 		}
 		c = &chatBucket{lim: lim}
 		p.chats[chat] = c
 	}
 	c.used = time.Now()
-	return c.lim
-}
-
-// waitChat blocks until chat may get its next message; an urgent message
-// does not wait, but still counts against the chat's bucket.
-func (p *pacer) waitChat(ctx context.Context, chat int64, group, urgent bool) error {
-	lim := p.chat(chat, group)
+	if c.sent++; c.sent == chatBurst {
+		c.lim.SetBurst(1)
+	}
+	lim := c.lim
+	p.mu.Unlock()
 	if urgent {
 		lim.Reserve()
 		return nil
@@ -138,6 +135,7 @@ func (p *pacer) pruneChats() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for id, c := range p.chats {
+		// Waits end within seconds of used, long before the TTL.
 		if time.Since(c.used) > chatIdleTTL {
 			delete(p.chats, id)
 		}
