@@ -231,7 +231,13 @@ func (b *Bot) sendPart(ctx context.Context, r state.Reply) sendResult {
 	start := time.Now()
 	next := b.backoff
 	for attempt := 1; ; attempt++ {
-		if b.pace.waitChat(ctx, m.Chat, m.Group, r.Urgent) != nil || b.pace.wait(ctx, r.Urgent) != nil {
+		if b.pace.waitChat(ctx, m.Chat, m.Group, r.Urgent) != nil {
+			b.log.Warn("telegram: reply abandoned at shutdown, kept to send after the restart", "chat", chat)
+			return sendAbandoned
+		}
+		started, err := b.pace.wait(ctx, r.Urgent)
+		if err != nil {
+			started()
 			b.log.Warn("telegram: reply abandoned at shutdown, kept to send after the restart", "chat", chat)
 			return sendAbandoned
 		}
@@ -240,8 +246,9 @@ func (b *Bot) sendPart(ctx context.Context, r state.Reply) sendResult {
 				b.log.Error("state: could not record a send", "error", err.Error())
 			}
 		}
+		started()
 		actx, cancel := context.WithTimeout(ctx, b.attemptTimeout)
-		_, err := b.tg.SendMessage(actx, p)
+		_, err = b.tg.SendMessage(actx, p)
 		cancel()
 		if err == nil || deliveredButUnreadable(err) {
 			b.counters.Sent.Add(1)

@@ -13,7 +13,7 @@ import (
 // 30 messages a second in all, one a second in a chat (short bursts are
 // tolerated), 20 a minute in a group. The pacer stays a little under them.
 const (
-	globalRate   = 28                      // messages a second, all chats together
+	globalRate   = 27                      // messages a second, all chats together
 	chatInterval = 1050 * time.Millisecond // between messages in a private chat, after chatBurst
 	chatBurst    = 2                       // messages a new conversation may get at once
 	groupRate    = 20.0 / 60               // messages a second in a group
@@ -24,8 +24,8 @@ const (
 // requests first. Each chat has its own bucket on top (see chatLimiter).
 type pacer struct {
 	global *rate.Limiter
-	urgent chan chan struct{}
-	normal chan chan struct{}
+	urgent chan grant
+	normal chan grant
 
 	waiting atomic.Int64 // sends waiting for a token
 
@@ -42,20 +42,30 @@ type chatBucket struct {
 func newPacer(perSecond float64) *pacer {
 	return &pacer{
 		global: rate.NewLimiter(rate.Limit(perSecond), 1),
-		urgent: make(chan chan struct{}),
-		normal: make(chan chan struct{}),
+		urgent: make(chan grant),
+		normal: make(chan grant),
 		chats:  map[int64]*chatBucket{},
 	}
 }
 
+// grant is one permission to send: ready is closed when the send may go;
+// the sender closes started as its request leaves.
+type grant struct{ ready, started chan struct{} }
+
+// startWait bounds how long the pacer waits for a granted send to leave
+// before granting the next.
+const startWait = time.Second
+
 // run grants permissions until ctx ends: the longest-waiting urgent
 // request first, else the longest-waiting normal one, each when the
-// global bucket has a token for it.
+// global bucket has a token for it. The next grant waits until the last
+// granted request has left, so a sender held up between its grant and its
+// request (writing the state) cannot make requests bunch up later.
 func (p *pacer) run(ctx context.Context) {
 	prune := time.NewTicker(chatIdleTTL)
 	defer prune.Stop()
 	for {
-		var g chan struct{}
+		var g grant
 		select {
 		case g = <-p.urgent:
 		default:
@@ -72,29 +82,39 @@ func (p *pacer) run(ctx context.Context) {
 		if err := p.global.Wait(ctx); err != nil {
 			return
 		}
-		close(g)
+		close(g.ready)
+		t := time.NewTimer(startWait)
+		select {
+		case <-g.started:
+		case <-t.C:
+		case <-ctx.Done():
+		}
+		t.Stop()
 	}
 }
 
-// wait blocks until a send may go, or ctx ends.
-func (p *pacer) wait(ctx context.Context, urgent bool) error {
+// wait blocks until a send may go, or ctx ends. The caller must call
+// started just before its request leaves (or when it gives up).
+func (p *pacer) wait(ctx context.Context, urgent bool) (started func(), err error) {
 	q := p.normal
 	if urgent {
 		q = p.urgent
 	}
 	p.waiting.Add(1)
 	defer p.waiting.Add(-1)
-	g := make(chan struct{})
+	g := grant{ready: make(chan struct{}), started: make(chan struct{})}
+	var once sync.Once
+	started = func() { once.Do(func() { close(g.started) }) }
 	select {
 	case q <- g:
 	case <-ctx.Done():
-		return ctx.Err()
+		return started, ctx.Err()
 	}
 	select {
-	case <-g:
-		return nil
+	case <-g.ready:
+		return started, nil
 	case <-ctx.Done():
-		return ctx.Err()
+		return started, ctx.Err()
 	}
 }
 
