@@ -124,6 +124,8 @@ type Bot struct {
 	cancelWork context.CancelFunc
 
 	running atomic.Bool
+	// refusedLog throttles the log of refused webhook requests.
+	refusedLog throttle
 
 	// beforeAnswer, if set, is called before each question is answered (tests).
 	beforeAnswer func(question string)
@@ -192,6 +194,7 @@ func New(live *answer.Live, opts Options) (*Bot, error) {
 		backoff:  backoffBase,
 
 		attemptTimeout: cmp.Or(t.RequestTimeout, attemptTimeout),
+		refusedLog:     throttle{every: refusedLogEvery, now: time.Now},
 	}
 	// The salt makes chat hashes in the logs impossible to reverse by
 	// hashing every possible chat id; see chatHash.

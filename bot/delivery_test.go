@@ -199,3 +199,20 @@ func TestRedeliveryAfterRestartAnsweredOnce(t *testing.T) {
 	}
 	e2.sent(2)
 }
+
+// A flood of refused webhook requests is logged once a minute, not once
+// each.
+func TestRefusedWebhookLogThrottled(t *testing.T) {
+	w := startWebhook(t)
+	for range 50 {
+		postJSON(t, w.url, "wrong", `{"update_id":1}`)
+		postJSON(t, w.url, webhookSecret, `{"update_id":`)
+	}
+	logs := w.logs.String()
+	if n := strings.Count(logs, "webhook request with a missing or wrong secret refused"); n != 1 {
+		t.Errorf("%d lines for 50 wrong secrets, want 1", n)
+	}
+	if n := strings.Count(logs, "refused"); n > 2 {
+		t.Errorf("%d refusal lines for 100 refused requests", n)
+	}
+}

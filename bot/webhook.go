@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"time"
 
 	"github.com/go-telegram/bot/models"
 
@@ -65,7 +66,7 @@ func (b *Bot) serveWebhook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !b.secretOK(r.Header.Get(secretHeader)) {
-		b.log.Warn("telegram: webhook request with a missing or wrong secret refused", "remote", r.RemoteAddr)
+		b.refused("telegram: webhook request with a missing or wrong secret refused", "remote", r.RemoteAddr)
 		http.Error(w, "unauthorized", http.StatusUnauthorized)
 		return
 	}
@@ -93,7 +94,7 @@ func (b *Bot) serveWebhook(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if u.ID <= 0 {
-		b.log.Warn("telegram: webhook request that is not an update refused", "bytes", len(body))
+		b.refused("telegram: webhook request that is not an update refused", "bytes", len(body))
 		http.Error(w, "malformed update", http.StatusBadRequest)
 		return
 	}
@@ -119,6 +120,22 @@ func (b *Bot) serveWebhook(w http.ResponseWriter, r *http.Request) {
 		b.onUpdate(&u)
 	}
 	w.WriteHeader(http.StatusOK)
+}
+
+// refusedLogEvery is how often a refused webhook request is logged at most.
+const refusedLogEvery = time.Minute
+
+// refused logs a refused webhook request, at most once a minute, with the
+// number refused since the last line.
+func (b *Bot) refused(msg string, args ...any) {
+	ok, held := b.refusedLog.allow()
+	if !ok {
+		return
+	}
+	if held > 0 {
+		args = append(args, "refused_since_last_line", held)
+	}
+	b.log.Warn(msg, args...)
 }
 
 // secretOK compares the header with the secret in constant time. Both are
