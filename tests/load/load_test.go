@@ -37,6 +37,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -163,8 +164,7 @@ type proc struct {
 	cmd    *exec.Cmd
 	stderr *logBuffer
 	exited chan struct{}
-	rssKB  int64
-	done   chan struct{}
+	rssKB  atomic.Int64 // peak resident memory seen
 }
 
 // run starts `clinicbot serve` on srv with the state in stateDir.
@@ -176,7 +176,7 @@ func run(t *testing.T, srv *fakeapi.Server, stateDir string) *proc {
 	if err := os.WriteFile(cfg, []byte("telegram:\n  mode: polling\n  request_timeout: 2s\nreload: 0\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	p := &proc{stderr: &logBuffer{}, exited: make(chan struct{}), done: make(chan struct{})}
+	p := &proc{stderr: &logBuffer{}, exited: make(chan struct{})}
 	p.cmd = exec.Command(binary, "serve", "--config", cfg)
 	p.cmd.Dir = dir
 	p.cmd.Stderr = p.stderr
@@ -221,8 +221,8 @@ func (p *proc) watchRSS() {
 		for sc.Scan() {
 			if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
 				kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
-				if kb > 0 {
-					p.rssKB = max(p.rssKB, kb) // read only by the test goroutine after exit
+				if kb > p.rssKB.Load() {
+					p.rssKB.Store(kb) // only this goroutine writes
 				}
 			}
 		}
@@ -527,7 +527,7 @@ func TestBurst(t *testing.T) {
 	settle(srv, 1500*time.Millisecond)
 	f := &figures{name: "burst", inFlightAtKill: -1, elapsed: time.Since(start)}
 	p.signal(t, syscall.SIGTERM, 30*time.Second)
-	f.rssMB = float64(p.rssKB) / 1024
+	f.rssMB = float64(p.rssKB.Load()) / 1024
 	ps.measure(srv, f)
 	f.report(t)
 	check(t, all && f.lost == 0, "%d questions not answered", f.lost)
@@ -598,7 +598,7 @@ func TestFaultsAndKill(t *testing.T) {
 	}()
 	killed := waitAnswered(ps, srv, p, sz.faultQuestions/2, sz.faultLimit)
 	p.signal(t, syscall.SIGKILL, 10*time.Second)
-	rss := p.rssKB
+	rss := p.rssKB.Load()
 	<-asking
 	if !killed {
 		t.Errorf("half the questions were not answered in %s", sz.faultLimit)
@@ -607,7 +607,7 @@ func TestFaultsAndKill(t *testing.T) {
 	all := waitAnswered(ps, srv, p2, sz.faultQuestions, sz.faultLimit)
 	settle(srv, 3*time.Second)
 	p2.signal(t, syscall.SIGTERM, 30*time.Second)
-	f := &figures{name: "faults + kill -9", elapsed: time.Since(start), rssMB: float64(max(rss, p2.rssKB)) / 1024}
+	f := &figures{name: "faults + kill -9", elapsed: time.Since(start), rssMB: float64(max(rss, p2.rssKB.Load())) / 1024}
 	f.inFlightAtKill = resent(p2.stderr.String())
 	ps.measure(srv, f)
 	faulted := 0
@@ -652,7 +652,7 @@ func TestTermDuringStorm(t *testing.T) {
 	all := waitAnswered(ps, srv, p2, sz.stormQuestions, sz.other)
 	settle(srv, 1500*time.Millisecond)
 	p2.signal(t, syscall.SIGTERM, 30*time.Second)
-	f := &figures{name: "SIGTERM in a 429 storm", elapsed: time.Since(start), rssMB: float64(max(p.rssKB, p2.rssKB)) / 1024}
+	f := &figures{name: "SIGTERM in a 429 storm", elapsed: time.Since(start), rssMB: float64(max(p.rssKB.Load(), p2.rssKB.Load())) / 1024}
 	f.inFlightAtKill = -1
 	ps.measure(srv, f)
 	f.extra = fmt.Sprintf("answered before SIGTERM %d", before)
@@ -704,7 +704,7 @@ func TestFlood(t *testing.T) {
 		}
 	}
 	p.signal(t, syscall.SIGKILL, 10*time.Second)
-	f.rssMB = float64(p.rssKB) / 1024
+	f.rssMB = float64(p.rssKB.Load()) / 1024
 	ps.measure(srv, f)
 	f.unknown -= toFlooder // the flooder's answers match no quiet question
 	f.extra = fmt.Sprintf("flooder sent %d, got %d answers by then", sz.floodMessages, toFlooder)
