@@ -216,3 +216,25 @@ func TestRefusedWebhookLogThrottled(t *testing.T) {
 		t.Errorf("%d refusal lines for 100 refused requests", n)
 	}
 }
+
+// A send Telegram accepted (ok:true) but whose result this version cannot
+// read was delivered: it is neither sent again nor logged as lost.
+func TestDeliveredButUnreadableResult(t *testing.T) {
+	e := start(t, setup{})
+	if err := e.srv.SetResult("sendMessage", "a message in a shape this version does not know"); err != nil {
+		t.Fatal(err)
+	}
+	e.say(67, "/help")
+	e.say(67, "/contact")
+	e.sent(2)
+	e.quiet(2)
+	if n := len(e.srv.Calls("sendMessage")); n != 2 {
+		t.Errorf("%d sendMessage calls for 2 replies", n)
+	}
+	if strings.Contains(e.logs.String(), "not delivered") || strings.Contains(e.logs.String(), "retrying") {
+		t.Errorf("a delivered reply was taken for a failure:\n%s", e.logs.String())
+	}
+	if n := e.bot.Counters().Sent.Load(); n != 2 {
+		t.Errorf("%d counted sent, want 2", n)
+	}
+}
