@@ -238,3 +238,47 @@ func TestDeliveredButUnreadableResult(t *testing.T) {
 		t.Errorf("%d counted sent, want 2", n)
 	}
 }
+
+// An update kept in the state until answered holds what answering needs,
+// not the patient's name or username; after a restart it is answered
+// from what was kept.
+func TestKeptUpdateHasNoNames(t *testing.T) {
+	stateDir := t.TempDir()
+	srv := fakeapi.NewT(t, token)
+	answering := make(chan struct{}, 1)
+	e := start(t, setup{stateDir: stateDir, srv: srv,
+		opts: func(o *bot.Options) { o.ShutdownGrace = 200 * time.Millisecond },
+		before: func(b *bot.Bot) {
+			// The answer takes longer than the shutdown grace: the update
+			// stays taken, unanswered.
+			bot.SetBeforeAnswer(b, func(string) {
+				answering <- struct{}{}
+				time.Sleep(time.Second)
+			})
+		}})
+	e.say(68, "what is facet joint denervation?")
+	<-answering
+	e.stop()
+	e.opts.State.Close()
+
+	st := openState(t, stateDir)
+	taken, err := st.Taken()
+	if err != nil || len(taken) != 1 {
+		t.Fatalf("taken: %d %v", len(taken), err)
+	}
+	raw := string(taken[0].Raw)
+	for _, leak := range []string{"first_name", "last_name", "username", "language_code", "user68"} {
+		if strings.Contains(raw, leak) {
+			t.Errorf("kept update holds %s: %s", leak, raw)
+		}
+	}
+	if !strings.Contains(raw, "what is facet joint denervation?") {
+		t.Errorf("kept update lost the question: %s", raw)
+	}
+	st.Close()
+
+	e2 := start(t, setup{stateDir: stateDir, srv: srv})
+	if c := e2.sent(1)[0]; c.ChatID() != 68 || !strings.Contains(c.Text(), "Facet joint denervation is") {
+		t.Errorf("after the restart: %q to %d", c.Text(), c.ChatID())
+	}
+}

@@ -70,7 +70,7 @@ func (b *Bot) ingest(raw []json.RawMessage) bool {
 			b.log.Warn("telegram: an update without an id was skipped")
 			continue
 		}
-		batch = append(batch, state.Update{ID: head.ID, Raw: r})
+		batch = append(batch, state.Update{ID: head.ID, Raw: keepable(r)})
 	}
 	fresh, err := b.store.Take(batch)
 	if err != nil {
