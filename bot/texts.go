@@ -121,7 +121,7 @@ func (b *Bot) privacyText() string {
 	if b.opts.LogText {
 		s.WriteString("This service has message logging turned on: the text of your messages is kept in its server logs.\n\n")
 	} else {
-		s.WriteString("By default this bot keeps no copy of what you write. Its logs note which answers were given, under a code that can't be traced back to your Telegram account. So that an emergency sent in two messages is still noticed, a short unfinished message is held in memory for about two minutes, never stored.\n\n")
+		s.WriteString("By default this bot keeps no copy of what you write once it has answered: a message waits on the server, without your name, only until its answer is sent. Its logs note which answers were given, under a code that can't be traced back to your Telegram account. So that an emergency sent in two messages is still noticed, a short unfinished message is held in memory for about two minutes, never stored.\n\n")
 	}
 	if b.opts.OnUnanswered != nil {
 		s.WriteString("When I can't answer a question, or am not sure which answer you need, its words are kept")
