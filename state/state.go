@@ -51,7 +51,7 @@ type Update struct {
 
 // Reply is one message waiting in the outbox.
 type Reply struct {
-	// Key orders the outbox; Open's caller gets it from Finish or Outbox.
+	// Key orders the outbox and names the entry; Finish and Outbox set it.
 	Key uint64 `json:"-"`
 	// Update is the update this reply answers (0 for none).
 	Update int64 `json:"update"`
