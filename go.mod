@@ -7,7 +7,9 @@ require (
 	github.com/blevesearch/bleve_index_api v1.4.1
 	github.com/go-telegram/bot v1.19.0
 	github.com/mtibben/confusables v0.0.0-20210201002637-9d1b0723b659
+	go.etcd.io/bbolt v1.4.0
 	golang.org/x/text v0.37.0
+	golang.org/x/time v0.16.0
 	gopkg.in/yaml.v3 v3.0.1
 )
 
@@ -35,7 +37,6 @@ require (
 	github.com/golang/snappy v1.0.0 // indirect
 	github.com/json-iterator/go v0.0.0-20171115153421-f7279a603ede // indirect
 	github.com/mschoch/smat v0.2.0 // indirect
-	go.etcd.io/bbolt v1.4.0 // indirect
 	golang.org/x/sys v0.45.0 // indirect
 	google.golang.org/protobuf v1.36.6 // indirect
 )

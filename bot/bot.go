@@ -10,11 +10,18 @@
 // the right status; nothing is logged with the bot token, and patients'
 // message text is logged only when the operator turned that on.
 //
-// Messages from one chat are answered one at a time, in order; different
-// chats are answered concurrently.
+// Nothing a patient sends is lost to a crash, a slow Telegram or a burst:
+// an update is confirmed to Telegram only once it is recorded in the state
+// folder (package state), its reply goes through a durable outbox, and a
+// restart answers what was taken and sends what was not yet sent. Sending
+// is paced under Telegram's limits, emergencies first.
+//
+// Messages from one chat (in a group, from one sender) are answered one at
+// a time, in order; different chats are answered concurrently.
 package bot
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -35,6 +42,7 @@ import (
 
 	"github.com/clinicbot/clinicbot/answer"
 	"github.com/clinicbot/clinicbot/config"
+	"github.com/clinicbot/clinicbot/state"
 )
 
 // Options configure a Bot.
@@ -60,7 +68,16 @@ type Options struct {
 	UnansweredRetention time.Duration
 	// ShutdownGrace bounds how long Run waits, once its context is
 	// cancelled, for replies already in progress; 0 means 10 seconds.
+	// What is not sent by then stays in the state and is sent after the
+	// restart.
 	ShutdownGrace time.Duration
+	// State is where updates and replies are kept until done (required).
+	State *state.Store
+	// Counters, if set, receives the delivery counts; else the bot keeps its own.
+	Counters *Counters
+	// SendRate is the most messages sent a second, all chats together;
+	// 0 means Telegram's limit (a little under 30).
+	SendRate float64
 }
 
 // Timing of requests to Telegram.
@@ -76,7 +93,7 @@ const (
 	defaultGrace    = 10 * time.Second
 	maxWebhookBody  = 1 << 20
 	typingTimeout   = 3 * time.Second
-	maxQueuedInChat = 32 // updates waiting in one chat beyond this are dropped (flooding)
+	maxQueuedInChat = 32 // updates waiting from one sender beyond this get one "one at a time" notice
 )
 
 // Bot serves one Telegram bot. Create it with New and serve with Run.
@@ -93,7 +110,11 @@ type Bot struct {
 
 	me atomic.Pointer[identity]
 
-	disp *dispatcher
+	disp     *dispatcher
+	store    *state.Store
+	pace     *pacer
+	out      *outbox
+	counters *Counters
 	// conv remembers each conversation briefly: the last reply, for
 	// "yes" and follow-ups, and an unfinished message, for the red-flag check.
 	conv *answer.Conversations
@@ -104,6 +125,8 @@ type Bot struct {
 	cancelWork context.CancelFunc
 
 	running atomic.Bool
+	// refusedLog throttles the log of refused webhook requests.
+	refusedLog throttle
 
 	// beforeAnswer, if set, is called before each question is answered (tests).
 	beforeAnswer func(question string)
@@ -148,6 +171,9 @@ func New(live *answer.Live, opts Options) (*Bot, error) {
 	default:
 		return nil, fmt.Errorf("bot: unknown mode %q (polling or webhook)", t.Mode)
 	}
+	if opts.State == nil {
+		return nil, errors.New("bot: no state folder")
+	}
 	if opts.ShutdownGrace <= 0 {
 		opts.ShutdownGrace = defaultGrace
 	}
@@ -156,22 +182,30 @@ func New(live *answer.Live, opts Options) (*Bot, error) {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	b := &Bot{
-		live:    live,
-		opts:    opts,
-		log:     logger,
-		token:   t.Token,
-		secret:  t.WebhookSecret,
-		disp:    newDispatcher(maxQueuedInChat),
-		conv:    answer.NewConversations(),
-		backoff: backoffBase,
+		live:     live,
+		opts:     opts,
+		log:      logger,
+		token:    t.Token,
+		secret:   t.WebhookSecret,
+		disp:     newDispatcher(maxQueuedInChat),
+		store:    opts.State,
+		pace:     newPacer(cmp.Or(opts.SendRate, globalRate)),
+		counters: opts.Counters,
+		conv:     answer.NewConversations(),
+		backoff:  backoffBase,
 
-		attemptTimeout: attemptTimeout,
+		attemptTimeout: cmp.Or(t.RequestTimeout, attemptTimeout),
+		refusedLog:     throttle{every: refusedLogEvery, now: time.Now},
 	}
 	// The salt makes chat hashes in the logs impossible to reverse by
 	// hashing every possible chat id; see chatHash.
 	if _, err := rand.Read(b.salt[:]); err != nil {
 		return nil, fmt.Errorf("bot: %w", err)
 	}
+	if b.counters == nil {
+		b.counters = &Counters{}
+	}
+	b.out = newOutbox(b)
 	b.work, b.cancelWork = context.WithCancel(context.Background())
 
 	serverURL := strings.TrimRight(t.APIURL, "/")
@@ -187,11 +221,6 @@ func New(live *answer.Live, opts Options) (*Bot, error) {
 		tgbot.WithSkipGetMe(), // Run calls getMe itself, with retries
 		tgbot.WithHTTPClient(pollTimeout, b.api),
 		tgbot.WithErrorsHandler(b.libraryError),
-		tgbot.WithDefaultHandler(b.onUpdate),
-		// onUpdate only queues the update, so running it in the library's
-		// single worker keeps updates in the order Telegram sent them.
-		tgbot.WithNotAsyncHandlers(),
-		tgbot.WithAllowedUpdates(allowedUpdates()),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("bot: %s", b.scrub(err))
@@ -218,6 +247,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 	defer b.cancelWork()
 	go b.conv.Expire(b.work, 30*time.Second)
+	go b.pace.run(b.work)
 	if err := b.identify(ctx); err != nil {
 		if ctx.Err() != nil {
 			return nil
@@ -225,6 +255,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		return err
 	}
 	b.setCommands(ctx)
+	b.resume()
 	if b.opts.Telegram.Mode == "webhook" {
 		return b.runWebhook(ctx)
 	}
@@ -291,7 +322,7 @@ func (b *Bot) runPolling(ctx context.Context) error {
 		}
 		return fmt.Errorf("bot: deleteWebhook: %s", b.scrub(err))
 	}
-	b.tg.Start(ctx) // returns when ctx is cancelled
+	b.poll(ctx) // returns when ctx is cancelled
 	b.drain(b.opts.ShutdownGrace)
 	b.confirmPolled()
 	return nil
@@ -343,9 +374,9 @@ func (b *Bot) runWebhook(ctx context.Context) error {
 	case <-ctx.Done():
 	case serveErr = <-served:
 	}
-	// Stop accepting; requests in progress have queued their update by the
-	// time they answer 200, so draining afterwards loses nothing accepted.
-	// Both steps share one ShutdownGrace.
+	// Stop accepting; requests in progress have recorded their update by
+	// the time they answer 200, so nothing accepted is lost. Both steps
+	// share one ShutdownGrace.
 	deadline := time.Now().Add(b.opts.ShutdownGrace)
 	sctx, cancel := context.WithDeadline(context.Background(), deadline)
 	_ = srv.Shutdown(sctx)
@@ -358,32 +389,38 @@ func (b *Bot) runWebhook(ctx context.Context) error {
 }
 
 // drain stops taking updates and waits for replies in progress, at most
-// grace; then it cancels whatever is left.
+// grace in all; then it cancels whatever is left, which stays in the state
+// to be answered or sent after the restart.
 func (b *Bot) drain(grace time.Duration) {
-	if left := b.disp.closeAndWait(max(grace, 0)); left > 0 {
-		b.log.Warn("telegram: shutdown grace over, abandoning replies in progress", "updates", left)
+	deadline := time.Now().Add(max(grace, 0))
+	if left := b.disp.closeAndWait(grace); left > 0 {
+		b.log.Warn("telegram: shutdown grace over; updates not yet answered are kept for the restart", "updates", left)
+	}
+	if !b.out.close(time.Until(deadline)) {
+		b.log.Warn("telegram: shutdown grace over; replies not yet sent are kept for the restart")
 	}
 	b.cancelWork()
 	b.disp.wait() // the rest return promptly once their context is cancelled
+	b.out.wait()
 }
 
-// confirmPolled tells Telegram which updates were handled, so a restart
-// does not answer them again. The library confirms an update only with the
-// next getUpdates call, so the last batch would otherwise be delivered again.
+// confirmPolled tells Telegram that every update recorded in the state is
+// taken: the offset is otherwise confirmed only by the next getUpdates,
+// and Telegram would deliver the last batch again after a restart (which
+// the state would recognise, but at the cost of a download).
 func (b *Bot) confirmPolled() {
-	offset := b.disp.confirmOffset()
-	if offset == 0 {
+	offset, err := b.store.Offset()
+	if err != nil || offset == 0 {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	// timeout 0 and limit 1: return at once; an update that arrived
-	// meanwhile is not confirmed and will be served after the restart.
-	err := b.api.post(ctx, "getUpdates", map[string]string{
+	// timeout 0 and limit 1: return at once.
+	err = b.api.post(ctx, "getUpdates", map[string]string{
 		"offset": strconv.FormatInt(offset, 10), "limit": "1", "timeout": "0",
 	})
 	if err != nil {
-		b.log.Warn("telegram: could not confirm the last updates; they may be answered again after a restart", "error", b.scrub(err))
+		b.log.Warn("telegram: could not confirm the last updates; Telegram will deliver them again and they will be recognised", "error", b.scrub(err))
 	}
 }
 

@@ -27,6 +27,7 @@ import (
 	"github.com/clinicbot/clinicbot/index"
 	"github.com/clinicbot/clinicbot/knowledge"
 	"github.com/clinicbot/clinicbot/safety"
+	"github.com/clinicbot/clinicbot/state"
 	"github.com/clinicbot/clinicbot/tests/fakeapi"
 )
 
@@ -101,16 +102,35 @@ type env struct {
 }
 
 type setup struct {
-	opts   func(*bot.Options)
-	before func(*bot.Bot)
-	faults func(*fakeapi.Server) // injected before Run starts
-	live   *answer.Live
-	token  string
+	opts     func(*bot.Options)
+	before   func(*bot.Bot)
+	faults   func(*fakeapi.Server) // injected before Run starts
+	live     *answer.Live
+	token    string
+	stateDir string          // "" for a new one
+	srv      *fakeapi.Server // nil for a new one
+}
+
+// openState opens the state in dir (a new folder if ""), closed at the end of the test.
+func openState(t *testing.T, dir string) *state.Store {
+	t.Helper()
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	st, err := state.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
 }
 
 func start(t *testing.T, s setup) *env {
 	t.Helper()
-	srv := fakeapi.NewT(t, token)
+	srv := s.srv
+	if srv == nil {
+		srv = fakeapi.NewT(t, token)
+	}
 	e := &env{t: t, srv: srv, logs: &syncBuffer{}, done: make(chan error, 1)}
 	live := s.live
 	if live == nil {
@@ -124,6 +144,7 @@ func start(t *testing.T, s setup) *env {
 		tok = s.token
 	}
 	e.opts = bot.Options{
+		State:         openState(t, s.stateDir),
 		Telegram:      config.Telegram{APIURL: srv.URL(), Mode: "polling", Token: tok},
 		Clinic:        config.Clinic{Name: "London Spine Unit", BookingURL: bookingURL, Contact: "The London Spine Unit, 19 Harley St, London W1G 9QJ"},
 		Emergency:     config.Emergency{Number: "999"},
@@ -650,18 +671,27 @@ func TestGroups(t *testing.T) {
 	e.srv.Enqueue(groupUpdate(group, 7, "/frobnicate"))       // unknown, not addressed
 	cs := e.sent(3)
 	e.quiet(3)
-	if !strings.HasPrefix(cs[0].Text(), "<b>What is facet joint denervation?</b>") {
-		t.Errorf("mention answer %q", cs[0].Text())
+	// Each sender's replies come in order; different senders' need not.
+	var from7, from8 []fakeapi.Call
+	for _, c := range cs {
+		if strings.Contains(c.Text(), "cost") {
+			from8 = append(from8, c)
+		} else {
+			from7 = append(from7, c)
+		}
+	}
+	if len(from7) != 2 || len(from8) != 1 {
+		t.Fatalf("replies %d to sender 7, %d to sender 8, want 2 and 1", len(from7), len(from8))
+	}
+	if !strings.HasPrefix(from7[0].Text(), "<b>What is facet joint denervation?</b>") {
+		t.Errorf("mention answer %q", from7[0].Text())
 	}
 	var rp models.ReplyParameters
-	if err := cs[0].Params.Decode("reply_parameters", &rp); err != nil || rp.MessageID == 0 {
+	if err := from7[0].Params.Decode("reply_parameters", &rp); err != nil || rp.MessageID == 0 {
 		t.Errorf("group answer is not a reply: %v %+v", err, rp)
 	}
-	if !strings.Contains(cs[1].Text(), "19 Harley St") {
-		t.Errorf("/contact %q", cs[1].Text())
-	}
-	if !strings.Contains(cs[2].Text(), "cost") {
-		t.Errorf("reply answer %q", cs[2].Text())
+	if !strings.Contains(from7[1].Text(), "19 Harley St") {
+		t.Errorf("/contact %q", from7[1].Text())
 	}
 }
 
@@ -795,7 +825,7 @@ func TestTooManyRequestsStorm(t *testing.T) {
 func TestServerErrorAndDroppedConnectionAreRetried(t *testing.T) {
 	e := start(t, setup{faults: func(srv *fakeapi.Server) {
 		srv.Fail("getMe", fakeapi.ServerError(), fakeapi.DropConnection())
-		srv.Fail("getUpdates", fakeapi.ServerError(), fakeapi.DropConnection()) // the library's own back-off
+		srv.Fail("getUpdates", fakeapi.ServerError(), fakeapi.DropConnection())
 	}})
 	e.srv.Fail("sendMessage", fakeapi.ServerError(), fakeapi.DropConnection(), fakeapi.ServerError())
 	e.say(42, "what is facet joint denervation?")
@@ -808,8 +838,8 @@ func TestServerErrorAndDroppedConnectionAreRetried(t *testing.T) {
 	if n := len(e.srv.Calls("getMe")); n != 3 {
 		t.Errorf("%d getMe attempts, want 3", n)
 	}
-	if !strings.Contains(e.logs.String(), "library error") {
-		t.Errorf("the library's getUpdates errors were not logged")
+	if !regexp.MustCompile(`retrying" method=getUpdates attempt=2 .*no answer from telegram`).MatchString(e.logs.String()) {
+		t.Errorf("getUpdates errors were not retried with their causes logged:\n%s", e.logs.String())
 	}
 }
 
@@ -843,6 +873,7 @@ func TestBadTokenStopsRun(t *testing.T) {
 	srv := fakeapi.NewT(t, token)
 	logs := &syncBuffer{}
 	b, err := bot.New(answer.NewLive(mustEngine(t)), bot.Options{
+		State:    openState(t, ""),
 		Telegram: config.Telegram{APIURL: srv.URL(), Mode: "polling", Token: "1000:WRONG-" + secretHalf},
 		Logger:   slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	})
@@ -869,6 +900,7 @@ func TestUnreachableAPIRetriesUntilCancelled(t *testing.T) {
 	ln.Close() // nothing listens there now
 	logs := &syncBuffer{}
 	b, err := bot.New(answer.NewLive(mustEngine(t)), bot.Options{
+		State:    openState(t, ""),
 		Telegram: config.Telegram{APIURL: "http://" + addr, Mode: "polling", Token: token},
 		Logger:   slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	})
@@ -1023,8 +1055,10 @@ func TestWebhookShutdownFinishesReplies(t *testing.T) {
 
 func TestPollingShutdown(t *testing.T) {
 	started := make(chan struct{}, 10)
+	stateDir := t.TempDir()
 	e := start(t, setup{
-		opts: func(o *bot.Options) { o.ShutdownGrace = 400 * time.Millisecond },
+		stateDir: stateDir,
+		opts:     func(o *bot.Options) { o.ShutdownGrace = 400 * time.Millisecond },
 		before: func(b *bot.Bot) {
 			bot.SetBeforeAnswer(b, func(string) { started <- struct{}{} })
 		},
@@ -1034,7 +1068,7 @@ func TestPollingShutdown(t *testing.T) {
 	e.say(42, "what is facet joint denervation?")
 	e.sent(1)
 	e.srv.Fail("sendMessage", fakeapi.Delay(5*time.Second))
-	ids := e.srv.Enqueue(fakeapi.TextMessage(43, "how much does it cost"))
+	e.srv.Enqueue(fakeapi.TextMessage(43, "how much does it cost"))
 	e.remember("how much does it cost")
 	<-started
 	<-started
@@ -1042,14 +1076,23 @@ func TestPollingShutdown(t *testing.T) {
 	if took > 2*time.Second {
 		t.Errorf("shutdown took %s with a %s grace", took, e.opts.ShutdownGrace)
 	}
-	// The abandoned update is not confirmed, so it is answered after a restart.
-	polls := e.srv.Calls("getUpdates")
-	last := polls[len(polls)-1]
-	if off, _ := last.Params.Int64("offset"); off != ids[0] {
-		t.Errorf("final confirmation offset %d, want %d (the unfinished update)", off, ids[0])
-	}
-	if !strings.Contains(e.logs.String(), "abandon") {
+	if !strings.Contains(e.logs.String(), "abandoned at shutdown, kept to send after the restart") {
 		t.Errorf("abandoned reply not logged")
+	}
+	if e.srv.Pending() != 0 {
+		t.Errorf("%d updates left unconfirmed: they are in the state", e.srv.Pending())
+	}
+	// A restart on the same state sends the abandoned reply, and only it;
+	// it was on its way at the stop, so it is counted as perhaps sent twice.
+	e.opts.State.Close()
+	e2 := start(t, setup{stateDir: stateDir, srv: e.srv})
+	cs := e2.sent(2)
+	e2.quiet(2)
+	if cs[1].ChatID() != 43 || !strings.Contains(cs[1].Text(), "cost") {
+		t.Errorf("after the restart: %q to %d, want the abandoned reply to 43", cs[1].Text(), cs[1].ChatID())
+	}
+	if n := e2.bot.Counters().Resent.Load(); n != 1 {
+		t.Errorf("%d replies counted as resent, want 1", n)
 	}
 }
 
@@ -1137,7 +1180,10 @@ func TestNewValidates(t *testing.T) {
 	if _, err := bot.New(nil, bot.Options{Telegram: config.Telegram{Token: token}}); err == nil {
 		t.Error("nil live: no error")
 	}
-	b, err := bot.New(live, bot.Options{Telegram: config.Telegram{Token: token}})
+	if _, err := bot.New(live, bot.Options{Telegram: config.Telegram{Token: token}}); err == nil {
+		t.Error("no state folder: no error")
+	}
+	b, err := bot.New(live, bot.Options{Telegram: config.Telegram{Token: token}, State: openState(t, "")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1213,29 +1259,27 @@ func TestEmergencyInAnotherBotsCommand(t *testing.T) {
 	e.quiet(2)
 }
 
-// A send that times out may have gone through, so a question's answer is
-// not sent again (no duplicates); an urgent reply is, since seeing it
-// twice is safer than not at all.
-func TestUrgentReplyRetriedAfterTimeout(t *testing.T) {
+// A send that times out may have gone through, but a reply not sent is
+// worse than one sent twice: every timed-out send is tried again, and
+// counted.
+func TestTimedOutSendRetried(t *testing.T) {
 	e := start(t, setup{before: func(b *bot.Bot) { bot.SetAttemptTimeout(b, 300*time.Millisecond) }})
 	e.srv.Fail("sendMessage", fakeapi.Delay(time.Second))
 	e.say(91, "what is facet joint denervation?")
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if _, err := e.srv.WaitCalls(ctx, "sendMessage", 1); err != nil {
-		t.Fatal(err)
-	}
-	time.Sleep(time.Second)
-	if n := len(e.srv.Calls("sendMessage")); n != 1 {
-		t.Fatalf("a timed-out answer was sent %d times, want once", n)
+	if c := e.sent(1)[0]; c.ChatID() != 91 || !strings.Contains(c.Text(), "Facet joint denervation is") {
+		t.Errorf("retry %q to chat %d", c.Text(), c.ChatID())
 	}
 	e.srv.Fail("sendMessage", fakeapi.Delay(time.Second))
 	e.say(92, "I can't feel my legs and I've wet myself")
-	if _, err := e.srv.WaitCalls(ctx, "sendMessage", 3); err != nil {
-		t.Fatalf("the timed-out urgent reply was not sent again: %v", err)
-	}
-	if c := e.srv.Calls("sendMessage")[2]; c.ChatID() != 92 || !strings.Contains(c.Text(), "999") {
+	if c := e.sent(2)[1]; c.ChatID() != 92 || !strings.Contains(c.Text(), "999") {
 		t.Errorf("retry %q to chat %d", c.Text(), c.ChatID())
+	}
+	e.quiet(2)
+	if n := len(e.srv.Calls("sendMessage")); n != 4 {
+		t.Errorf("%d sendMessage calls, want 4 (two timed out)", n)
+	}
+	if n := e.bot.Counters().TimedOut.Load(); n != 2 {
+		t.Errorf("%d timeouts counted, want 2", n)
 	}
 }
 

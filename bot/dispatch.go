@@ -5,61 +5,37 @@ import (
 	"time"
 )
 
-// dispatcher runs the work for each update: one chat's updates one after
+// dispatcher runs the work for each update: one lane's updates one after
 // another in arrival order (so replies keep the order of the questions),
-// different chats concurrently. It also remembers recent update ids, so an
-// update Telegram delivers twice is answered once, and which updates are
-// done, so polling can confirm them at shutdown.
+// different lanes concurrently. A lane is a private chat, or one sender in
+// a group, so that one person cannot hold up the others.
+//
+// It also bounds each lane: an update counts against its lane from the
+// moment it is taken until its reply is sent, and past maxQueued the lane
+// gets one notice instead of more answers (see Bot.flooded).
 type dispatcher struct {
 	maxQueued int
 
-	mu       sync.Mutex
-	queues   map[int64][]job // per chat; present while a worker runs for the chat
-	inflight map[int64]int   // update id -> count, accepted and not (successfully) finished
-	maxID    int64           // highest update id seen
-	seen     map[int64]bool  // recent update ids
-	ring     []int64         // the same ids, oldest first, to forget them in order
-	closed   bool
-	wg       sync.WaitGroup
+	mu      sync.Mutex
+	queues  map[lane][]func() // per lane; present while a worker runs for it
+	pending map[lane]int      // updates taken and not yet replied to, per lane
+	noticed map[lane]bool     // lanes told to send one question at a time
+	running int               // jobs queued or running
+	closed  bool
+	wg      sync.WaitGroup
 }
 
-// job is the work for one update; run reports whether it finished, false
-// when shutdown cut it short (the update is then not confirmed).
-type job struct {
-	update int64
-	run    func() bool
-}
-
-const rememberedUpdates = 4096
+// lane is whose messages are answered in order: a chat, or a sender in a
+// group chat.
+type lane struct{ chat, user int64 }
 
 func newDispatcher(maxQueued int) *dispatcher {
 	return &dispatcher{
 		maxQueued: maxQueued,
-		queues:    map[int64][]job{},
-		inflight:  map[int64]int{},
-		seen:      map[int64]bool{},
+		queues:    map[lane][]func(){},
+		pending:   map[lane]int{},
+		noticed:   map[lane]bool{},
 	}
-}
-
-// observe records update id and reports whether it is new. Id 0 (never
-// sent by Telegram) is always new.
-func (d *dispatcher) observe(id int64) bool {
-	if id == 0 {
-		return true
-	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.seen[id] {
-		return false
-	}
-	d.seen[id] = true
-	d.ring = append(d.ring, id)
-	if len(d.ring) > rememberedUpdates {
-		delete(d.seen, d.ring[0])
-		d.ring = d.ring[1:]
-	}
-	d.maxID = max(d.maxID, id)
-	return true
 }
 
 // submitResult says what became of a submitted job.
@@ -68,76 +44,82 @@ type submitResult int
 const (
 	accepted submitResult = iota
 	refusedClosed
-	refusedFull
+	refusedFull  // the lane is full; its notice is due
+	refusedQuiet // the lane is full and was told so already
 )
 
-// submit queues run for chat.
-func (d *dispatcher) submit(chat, update int64, run func() bool) submitResult {
+// submit queues run for l; l's pending count goes up until release(l).
+func (d *dispatcher) submit(l lane, run func()) submitResult {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.closed {
 		return refusedClosed
 	}
-	q, busy := d.queues[chat]
-	if busy && len(q) >= d.maxQueued {
+	if d.pending[l] >= d.maxQueued {
+		if d.noticed[l] {
+			return refusedQuiet
+		}
+		d.noticed[l] = true
 		return refusedFull
 	}
-	d.inflight[update]++
-	j := job{update: update, run: run}
+	d.pending[l]++
+	d.running++
+	q, busy := d.queues[l]
 	if busy {
-		d.queues[chat] = append(q, j)
+		d.queues[l] = append(q, run)
 		return accepted
 	}
-	d.queues[chat] = nil
+	d.queues[l] = nil
 	d.wg.Add(1)
-	go d.work(chat, j)
+	go d.work(l, run)
 	return accepted
 }
 
-// submitNow runs run at once, beside the chat queues and whatever their
-// length: for a reply that must not wait its turn (an emergency). Shutdown
-// waits for it like any other job.
-func (d *dispatcher) submitNow(update int64, run func() bool) submitResult {
+// release says one of l's updates is replied to (sent, or given up).
+func (d *dispatcher) release(l lane) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.pending[l]--; d.pending[l] <= 0 {
+		delete(d.pending, l)
+		delete(d.noticed, l) // the next flood gets a notice again
+	}
+}
+
+// submitNow runs run at once, beside the lanes and whatever their length:
+// for a reply that must not wait its turn (an emergency, a notice).
+// Shutdown waits for it like any other job.
+func (d *dispatcher) submitNow(run func()) submitResult {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.closed {
 		return refusedClosed
 	}
-	d.inflight[update]++
+	d.running++
 	d.wg.Add(1)
 	go func() {
 		defer d.wg.Done()
-		finished := run()
+		run()
 		d.mu.Lock()
-		defer d.mu.Unlock()
-		d.finishLocked(update, finished)
+		d.running--
+		d.mu.Unlock()
 	}()
 	return accepted
 }
 
-// finishLocked marks a job's update done, if it finished.
-func (d *dispatcher) finishLocked(update int64, finished bool) {
-	if finished {
-		if d.inflight[update]--; d.inflight[update] <= 0 {
-			delete(d.inflight, update)
-		}
-	}
-}
-
-// work runs j, then the chat's queued jobs, until the queue is empty.
-func (d *dispatcher) work(chat int64, j job) {
+// work runs run, then l's queued jobs, until the queue is empty.
+func (d *dispatcher) work(l lane, run func()) {
 	defer d.wg.Done()
 	for {
-		finished := j.run()
+		run()
 		d.mu.Lock()
-		d.finishLocked(j.update, finished)
-		q := d.queues[chat]
+		d.running--
+		q := d.queues[l]
 		if len(q) == 0 {
-			delete(d.queues, chat)
+			delete(d.queues, l)
 			d.mu.Unlock()
 			return
 		}
-		j, d.queues[chat] = q[0], q[1:]
+		run, d.queues[l] = q[0], q[1:]
 		d.mu.Unlock()
 	}
 }
@@ -150,7 +132,7 @@ func (d *dispatcher) isClosed() bool {
 }
 
 // closeAndWait refuses new jobs and waits up to grace for the queued ones;
-// it returns how many updates were still unfinished.
+// it returns how many were still unfinished.
 func (d *dispatcher) closeAndWait(grace time.Duration) int {
 	d.mu.Lock()
 	d.closed = true
@@ -160,7 +142,7 @@ func (d *dispatcher) closeAndWait(grace time.Duration) int {
 		d.wg.Wait()
 		close(done)
 	}()
-	t := time.NewTimer(grace)
+	t := time.NewTimer(max(grace, 0))
 	defer t.Stop()
 	select {
 	case <-done:
@@ -168,27 +150,9 @@ func (d *dispatcher) closeAndWait(grace time.Duration) int {
 	case <-t.C:
 		d.mu.Lock()
 		defer d.mu.Unlock()
-		return len(d.inflight)
+		return d.running
 	}
 }
 
 // wait waits for every worker to return.
 func (d *dispatcher) wait() { d.wg.Wait() }
-
-// confirmOffset is the getUpdates offset that confirms every finished
-// update and no unfinished one: the lowest unfinished id, or one past the
-// highest seen. 0 means nothing to confirm.
-func (d *dispatcher) confirmOffset() int64 {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.maxID == 0 {
-		return 0
-	}
-	off := d.maxID + 1
-	for id := range d.inflight {
-		if id > 0 && id < off {
-			off = id
-		}
-	}
-	return off
-}

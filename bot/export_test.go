@@ -11,3 +11,7 @@ func SetAttemptTimeout(b *Bot, d time.Duration) { b.attemptTimeout = d }
 
 // SetBackoff changes the first wait after a 5xx or a broken connection.
 func SetBackoff(b *Bot, d time.Duration) { b.backoff = d }
+
+// SetMaxQueued changes how many updates one sender may have waiting
+// before the "one question at a time" notice. Call it before Run.
+func SetMaxQueued(b *Bot, n int) { b.disp.maxQueued = n }

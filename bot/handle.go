@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"runtime"
@@ -10,10 +11,10 @@ import (
 	"time"
 	"unicode"
 
-	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
 	"github.com/clinicbot/clinicbot/answer"
+	"github.com/clinicbot/clinicbot/state"
 )
 
 // turn is the handling of one update.
@@ -26,29 +27,46 @@ type turn struct {
 	entry  string  // the entry shown, if any
 	text   string  // the patient's text, logged only with Options.LogText
 	conv   string  // the conversation's key (see conversationOf)
+	out    []pendingSend
 }
 
-// submitResultKey marks a context carrying a *submitResult, which
-// onUpdate fills in so the webhook handler knows whether the update was taken.
-type submitResultKey struct{}
+// pendingSend is a reply decided during a turn, put in the outbox when
+// the turn ends.
+type pendingSend struct {
+	to   target
+	msgs []message
+}
 
-// onUpdate is the library's handler for every update. It only decides
-// which chat the update belongs to and queues the work, so it never holds
-// up the library (or a webhook request).
-func (b *Bot) onUpdate(ctx context.Context, _ *tgbot.Bot, u *models.Update) {
+// handleRaw answers an update taken from Telegram (or from the state, at
+// a restart).
+func (b *Bot) handleRaw(su state.Update) {
+	var u models.Update
+	if err := json.Unmarshal(su.Raw, &u); err != nil {
+		b.log.Warn("telegram: an update this version cannot read was skipped", "update", su.ID)
+		b.done(su.ID)
+		return
+	}
+	b.onUpdate(&u)
+}
+
+// done records an update that needs no reply as answered.
+func (b *Bot) done(update int64) {
+	if _, err := b.store.Finish(update, nil); err != nil {
+		b.log.Error("state: could not record an update as answered", "update", update, "error", err.Error())
+	}
+}
+
+// onUpdate decides which lane an update belongs to and queues the work,
+// so it never holds up polling (or a webhook request). An emergency is
+// answered at once, beside the queues.
+func (b *Bot) onUpdate(u *models.Update) {
 	defer func() {
 		if p := recover(); p != nil {
-			b.logPanic(p, &turn{})
+			b.logPanic(p, &turn{update: u.ID})
+			b.done(u.ID)
 		}
 	}()
-	if u == nil {
-		return
-	}
-	if !b.disp.observe(u.ID) {
-		b.log.Info("telegram: update delivered twice, answered once", "update", u.ID)
-		return
-	}
-	var chat int64
+	var l lane
 	var handle func(*turn)
 	switch {
 	case u.Message != nil || u.EditedMessage != nil:
@@ -61,32 +79,61 @@ func (b *Bot) onUpdate(ctx context.Context, _ *tgbot.Bot, u *models.Update) {
 		// written) and however long the chat's queue, an emergency is
 		// answered first and at once.
 		if r, ok := b.urgent(m, edit); ok {
-			b.urgentNow(ctx, u.ID, m, r)
+			b.urgentNow(u.ID, m, r)
 			return
 		}
 		if edit {
 			// An edit is not a new question.
 			b.log.Debug("telegram: update handled", "update", u.ID, "chat", b.chatHash(m.Chat.ID), "reply", "edit_ignored")
+			b.done(u.ID)
 			return
 		}
-		chat, handle = m.Chat.ID, func(t *turn) { b.handleMessage(t, m) }
+		l, handle = replyTarget(m).laneOf(), func(t *turn) { b.handleMessage(t, m) }
 	case u.CallbackQuery != nil:
 		q := u.CallbackQuery
 		if to, ok := callbackTarget(q); ok {
-			chat = to.chat
+			l = to.laneOf()
 		}
 		handle = func(t *turn) { b.handleCallback(t, q) }
 	default:
 		// Channel posts and the like: nothing to answer.
 		b.log.Debug("telegram: update ignored", "update", u.ID, "kind", updateKind(u))
+		b.done(u.ID)
 		return
 	}
 	id := u.ID
-	res := b.disp.submit(chat, id, func() bool { return b.runTurn(id, chat, handle) })
-	if p, ok := ctx.Value(submitResultKey{}).(*submitResult); ok {
-		*p = res // for the webhook handler
+	res := b.disp.submit(l, func() { b.runTurn(id, l, handle, true) })
+	switch res {
+	case refusedFull:
+		b.flooded(id, l, u)
+	case refusedQuiet:
+		b.log.Info("telegram: flooding sender told already, update not answered", "update", id, "chat", b.chatHash(l.chat))
+		b.done(id)
+	case refusedClosed:
+		b.log.Info("telegram: update arrived while shutting down, kept to answer after the restart", "update", id)
 	}
-	b.logRefused(id, chat, res)
+}
+
+// flooded answers the update that overflows a lane with one polite notice,
+// ahead of the lane's queue; the lane's later updates get nothing until
+// its queue is empty again. (An emergency was answered already.)
+func (b *Bot) flooded(update int64, l lane, u *models.Update) {
+	b.counters.FloodNotices.Add(1)
+	b.log.Warn("telegram: too many messages waiting from one sender; told to send one question at a time", "update", update, "chat", b.chatHash(l.chat))
+	var to target
+	switch {
+	case u.Message != nil:
+		to = replyTarget(u.Message)
+	case u.CallbackQuery != nil:
+		to, _ = callbackTarget(u.CallbackQuery)
+	}
+	to.first = true
+	b.disp.submitNow(func() {
+		b.runTurn(update, l, func(t *turn) {
+			t.to, t.what = &to, "flood_notice"
+			b.send(t, to, compose("", floodText, nil))
+		}, false)
+	})
 }
 
 // urgent runs the red-flag check on m, and on m read after the sender's
@@ -100,32 +147,21 @@ func (b *Bot) urgent(m *models.Message, edit bool) (answer.Reply, bool) {
 	return b.conv.Urgent(eng, conversationOf(m), text)
 }
 
-func (b *Bot) logRefused(update, chat int64, res submitResult) {
-	switch res {
-	case refusedFull:
-		b.log.Warn("telegram: too many messages waiting in one chat, update dropped", "update", update, "chat", b.chatHash(chat))
-	case refusedClosed:
-		b.log.Info("telegram: update arrived while shutting down, not answered", "update", update)
-	}
-}
-
 // urgentNow sends the urgent reply to m at once, beside the chat's queue:
 // it must not wait behind earlier replies (which may be retrying for
 // minutes). Shutdown waits for it like any reply.
-func (b *Bot) urgentNow(ctx context.Context, update int64, m *models.Message, r answer.Reply) {
-	chat := m.Chat.ID
-	res := b.disp.submitNow(update, func() bool {
-		return b.runTurn(update, chat, func(t *turn) {
-			to := replyTarget(m)
-			to.insist = true
+func (b *Bot) urgentNow(update int64, m *models.Message, r answer.Reply) {
+	to := replyTarget(m)
+	to.urgent = true
+	res := b.disp.submitNow(func() {
+		b.runTurn(update, to.laneOf(), func(t *turn) {
 			t.to, t.what, t.text = &to, string(r.Kind), words(m)
-			b.send(t.ctx, to, replyMessages(r))
-		})
+			b.send(t, to, replyMessages(r))
+		}, false)
 	})
-	if p, ok := ctx.Value(submitResultKey{}).(*submitResult); ok {
-		*p = res // for the webhook handler
+	if res == refusedClosed {
+		b.log.Info("telegram: update arrived while shutting down, kept to answer after the restart", "update", update)
 	}
-	b.logRefused(update, chat, res)
 }
 
 // replyTarget is where a reply to m goes: its chat and topic, and in a
@@ -137,8 +173,19 @@ func replyTarget(m *models.Message) target {
 	}
 	if isGroup(m.Chat) {
 		to.group, to.replyTo = true, m.ID
+		if m.From != nil {
+			to.lane = m.From.ID
+		}
 	}
 	return to
+}
+
+// laneOf is the lane whose turn a reply to t waits for.
+func (t target) laneOf() lane {
+	if t.group {
+		return lane{chat: t.chat, user: t.lane}
+	}
+	return lane{chat: t.chat}
 }
 
 func isGroup(c models.Chat) bool {
@@ -146,24 +193,67 @@ func isGroup(c models.Chat) bool {
 }
 
 // runTurn handles one update under the work context, recovering from a
-// panic with a polite reply. It reports whether the handling finished
-// (false when shutdown cut it short).
-func (b *Bot) runTurn(update, chat int64, handle func(*turn)) (finished bool) {
-	t := &turn{ctx: b.work, update: update, chat: chat, what: "ignored"}
+// panic with a polite reply, then records it answered and puts its
+// replies in the outbox, in one commit. A turn that shutdown cut short is
+// not recorded: the restart answers the update. counted says the update
+// counts against lane l until its replies are sent.
+func (b *Bot) runTurn(update int64, l lane, handle func(*turn), counted bool) {
+	t := &turn{ctx: b.work, update: update, chat: l.chat, what: "ignored"}
 	start := time.Now()
 	defer func() {
 		if p := recover(); p != nil {
 			t.what = "panic"
 			b.logPanic(p, t)
-			if t.to != nil && t.ctx.Err() == nil {
-				b.send(t.ctx, *t.to, compose("", sorryText, nil))
+			if t.to != nil {
+				b.send(t, *t.to, compose("", sorryText, nil))
 			}
 		}
 		b.logTurn(t, time.Since(start))
-		finished = t.ctx.Err() == nil
+		b.finishTurn(t, l, counted)
 	}()
 	handle(t)
-	return
+}
+
+// finishTurn records t's update answered with its replies, and hands them
+// to the outbox.
+func (b *Bot) finishTurn(t *turn, l lane, counted bool) {
+	release := func() {
+		if counted {
+			b.disp.release(l)
+		}
+	}
+	if t.ctx.Err() != nil {
+		release()
+		return
+	}
+	var replies []state.Reply
+	for _, ps := range t.out {
+		for i, m := range ps.msgs {
+			w := wireMessage{Chat: ps.to.chat, Thread: ps.to.thread, Group: ps.to.group, HTML: m.html, Plain: m.plain, KB: m.kb}
+			if i == 0 {
+				w.ReplyTo = ps.to.replyTo
+			}
+			payload, err := json.Marshal(w)
+			if err != nil {
+				b.log.Error("telegram: cannot encode a reply", "error", err.Error())
+				continue
+			}
+			replies = append(replies, state.Reply{
+				Update: t.update, Chat: ps.to.chat, Lane: ps.to.lane,
+				Urgent: ps.to.urgent, First: ps.to.first, Payload: payload,
+			})
+		}
+	}
+	for i := range replies {
+		replies[i].Part, replies[i].Parts = i+1, len(replies)
+	}
+	kept, err := b.store.Finish(t.update, replies)
+	if err != nil {
+		// Sent all the same, from memory: a reply now beats a durable one later.
+		b.log.Error("state: cannot record a reply; sending it without keeping it", "update", t.update, "error", err.Error())
+		kept = replies
+	}
+	b.out.put(outgoing{parts: kept, done: release})
 }
 
 func (b *Bot) logTurn(t *turn, d time.Duration) {
@@ -239,7 +329,7 @@ func (b *Bot) handleMessage(t *turn, m *models.Message) {
 			return
 		}
 		t.what = "not_text"
-		b.send(t.ctx, to, compose("", b.notText(), nil))
+		b.send(t, to, compose("", b.notText(), nil))
 		return
 	}
 	if me != nil && me.mention != nil {
@@ -247,7 +337,7 @@ func (b *Bot) handleMessage(t *turn, m *models.Message) {
 	}
 	if strings.TrimSpace(text) == "" {
 		t.what = "welcome"
-		b.send(t.ctx, to, b.welcome())
+		b.send(t, to, b.welcome())
 		return
 	}
 	b.question(t, text)
@@ -274,7 +364,7 @@ func (b *Bot) question(t *turn, text string) {
 		// An urgent reply goes out at once, with nothing before it.
 		b.typing(t.ctx, *t.to)
 	}
-	b.send(t.ctx, *t.to, replyMessages(r))
+	b.send(t, *t.to, replyMessages(r))
 	unsure := r.Kind == answer.KindFallback || r.Kind == answer.KindChoices
 	if unsure && r.Question != "" && b.opts.OnUnanswered != nil {
 		b.reportUnanswered(t, r)
@@ -329,7 +419,7 @@ func (b *Bot) handleCallback(t *turn, q *models.CallbackQuery) {
 		if r, ok := eng.Entry(id); ok {
 			t.what, t.entry = "entry", id
 			b.conv.Shown(pressedBy(q), r)
-			b.send(t.ctx, to, replyMessages(r))
+			b.send(t, to, replyMessages(r))
 			return
 		}
 	} else if topic, ok := resolveTopic(base, q.Data); ok {
@@ -342,11 +432,11 @@ func (b *Bot) handleCallback(t *turn, q *models.CallbackQuery) {
 				n++
 			}
 		}
-		b.send(t.ctx, to, compose(topicLabel(topic), "Pick a question:", kb))
+		b.send(t, to, compose(topicLabel(topic), "Pick a question:", kb))
 		return
 	}
 	t.what = "stale_button"
-	b.send(t.ctx, to, compose("", staleText, nil))
+	b.send(t, to, compose("", staleText, nil))
 }
 
 // callbackTarget is the chat a pressed button's message is in.
@@ -365,7 +455,11 @@ func callbackTarget(q *models.CallbackQuery) (target, bool) {
 	if c.ID == 0 {
 		return target{}, false
 	}
-	return target{chat: c.ID, thread: thread, group: isGroup(c)}, true
+	to := target{chat: c.ID, thread: thread, group: isGroup(c)}
+	if to.group {
+		to.lane = q.From.ID
+	}
+	return to, true
 }
 
 // command answers /start, /help, /topics, /book, /contact and /privacy.
@@ -378,28 +472,28 @@ func (b *Bot) command(t *turn, cmd, arg string, explicit bool) {
 			if r, ok := b.live.Engine().Entry(arg); ok {
 				t.entry = r.EntryID
 				b.conv.Shown(t.conv, r)
-				b.send(t.ctx, *t.to, replyMessages(r))
+				b.send(t, *t.to, replyMessages(r))
 				return
 			}
 		}
-		b.send(t.ctx, *t.to, b.welcome())
+		b.send(t, *t.to, b.welcome())
 	case "help":
-		b.send(t.ctx, *t.to, compose("", b.helpText(t.to.group), nil))
+		b.send(t, *t.to, compose("", b.helpText(t.to.group), nil))
 	case "topics":
-		b.send(t.ctx, *t.to, compose("", "Pick a topic:", b.topicsKeyboard()))
+		b.send(t, *t.to, compose("", "Pick a topic:", b.topicsKeyboard()))
 	case "book":
-		b.send(t.ctx, *t.to, compose("", b.bookText(), b.bookKeyboard()))
+		b.send(t, *t.to, compose("", b.bookText(), b.bookKeyboard()))
 	case "contact":
-		b.send(t.ctx, *t.to, compose("", b.contactText(), b.bookKeyboard()))
+		b.send(t, *t.to, compose("", b.contactText(), b.bookKeyboard()))
 	case "privacy":
-		b.send(t.ctx, *t.to, compose("Privacy", b.privacyText(), nil))
+		b.send(t, *t.to, compose("Privacy", b.privacyText(), nil))
 	default:
 		if t.to.group && !explicit {
 			t.to, t.what = nil, "ignored" // perhaps another bot's command
 			return
 		}
 		t.what = "unknown_command"
-		b.send(t.ctx, *t.to, compose("", "Sorry, I don't know that command.\n\n"+b.helpText(t.to.group), nil))
+		b.send(t, *t.to, compose("", "Sorry, I don't know that command.\n\n"+b.helpText(t.to.group), nil))
 	}
 }
 

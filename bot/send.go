@@ -126,10 +126,20 @@ func (c *apiClient) post(ctx context.Context, method string, params map[string]s
 // stops when ctx ends or, if budget > 0, when the next attempt would start
 // after budget.
 func (b *Bot) call(ctx context.Context, method string, budget time.Duration, idempotent bool, do func(context.Context) error) error {
+	return b.callWith(ctx, method, budget, idempotent, b.attemptTimeout, do)
+}
+
+// callTimeout is call for an idempotent request whose attempts may each
+// take up to timeout (a long poll).
+func (b *Bot) callTimeout(ctx context.Context, method string, budget, timeout time.Duration, do func(context.Context) error) error {
+	return b.callWith(ctx, method, budget, true, timeout, do)
+}
+
+func (b *Bot) callWith(ctx context.Context, method string, budget time.Duration, idempotent bool, timeout time.Duration, do func(context.Context) error) error {
 	start := time.Now()
 	next := b.backoff
 	for attempt := 1; ; attempt++ {
-		actx, cancel := context.WithTimeout(ctx, b.attemptTimeout)
+		actx, cancel := context.WithTimeout(ctx, timeout)
 		err := do(actx)
 		cancel()
 		if err == nil {
@@ -145,17 +155,21 @@ func (b *Bot) call(ctx context.Context, method string, budget time.Duration, ide
 		if budget > 0 && time.Since(start)+delay > budget {
 			return fmt.Errorf("gave up after %d attempts in %s: %w", attempt, time.Since(start).Round(time.Millisecond), err)
 		}
-		// The first retries are routine; an API that keeps failing must be
-		// visible at the default log level (every 10th attempt after the 3rd).
-		level := slog.LevelDebug
-		if attempt == 3 || (attempt > 3 && attempt%10 == 0) {
-			level = slog.LevelWarn
-		}
-		b.log.Log(ctx, level, "telegram: retrying", "method", method, "attempt", attempt, "wait", delay.String(), "error", b.scrub(err))
+		b.log.Log(ctx, levelFor(attempt), "telegram: retrying", "method", method, "attempt", attempt, "wait", delay.String(), "error", b.scrub(err))
 		if !sleep(ctx, delay) {
 			return ctx.Err()
 		}
 	}
+}
+
+// levelFor is the log level of a retry: the first ones are routine; an
+// API that keeps failing must be visible at the default log level (the
+// 3rd attempt, then every 10th).
+func levelFor(attempt int) slog.Level {
+	if attempt == 3 || (attempt > 3 && attempt%10 == 0) {
+		return slog.LevelWarn
+	}
+	return slog.LevelDebug
 }
 
 // retryDelay says whether err is worth retrying and after how long; next
@@ -201,56 +215,26 @@ func sleep(ctx context.Context, d time.Duration) bool {
 // target is where a reply goes.
 type target struct {
 	chat    int64
-	thread  int  // forum topic, 0 if none
-	replyTo int  // message to reply to (in groups), 0 if none
-	group   bool // a group or supergroup
-	// insist retries a send that timed out, for an urgent reply: Telegram
-	// may have sent it already, but the patient seeing it twice is safer
-	// than not at all.
-	insist bool
+	thread  int   // forum topic, 0 if none
+	replyTo int   // message to reply to (in groups), 0 if none
+	group   bool  // a group or supergroup
+	lane    int64 // who in the chat is answered: the sender in a group, else the chat
+	urgent  bool  // sent at once, beside the chat's queue
+	first   bool  // sent ahead of the chat's queue (a notice about the queue)
 }
 
-// send sends msgs to t in order and reports whether all were delivered.
-func (b *Bot) send(ctx context.Context, t target, msgs []message) bool {
-	for i, m := range msgs {
-		p := &tgbot.SendMessageParams{
-			ChatID:             t.chat,
-			MessageThreadID:    t.thread,
-			Text:               m.html,
-			ParseMode:          models.ParseModeHTML,
-			LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tgbot.True()},
-		}
-		if i == 0 && t.replyTo != 0 {
-			p.ReplyParameters = &models.ReplyParameters{MessageID: t.replyTo, AllowSendingWithoutReply: true}
-		}
-		if m.kb != nil {
-			p.ReplyMarkup = m.kb // set only when present: a nil *keyboard would be sent as "null"
-		}
-		sendOnce := func(ctx context.Context) error {
-			_, err := b.tg.SendMessage(ctx, p)
-			return err
-		}
-		err := b.call(ctx, "sendMessage", sendBudget, t.insist, sendOnce)
-		if err != nil && errors.Is(err, tgbot.ErrorBadRequest) && strings.Contains(err.Error(), "can't parse entities") {
-			// Telegram could not read the formatting: the same words, plain.
-			p.Text, p.ParseMode = m.plain, ""
-			err = b.call(ctx, "sendMessage", sendBudget, t.insist, sendOnce)
-		}
-		if err != nil {
-			if ctx.Err() != nil {
-				b.log.Warn("telegram: reply abandoned at shutdown", "chat", b.chatHash(t.chat))
-			} else {
-				b.log.Error("telegram: reply not delivered", "chat", b.chatHash(t.chat), "part", i+1, "parts", len(msgs), "error", b.scrub(err))
-			}
-			return false
-		}
-	}
-	return true
+// send puts msgs, a reply to the turn's update, with the turn's other
+// replies: runTurn puts them in the outbox together when the turn ends.
+func (b *Bot) send(t *turn, to target, msgs []message) {
+	t.out = append(t.out, pendingSend{to: to, msgs: msgs})
 }
 
-// typing shows "typing…" in the chat: one attempt, no retries, as it is
-// only a courtesy.
+// typing shows "typing…" in the chat: one attempt, no retries, and only
+// when the pacer has a token to spare, as it is only a courtesy.
 func (b *Bot) typing(ctx context.Context, t target) {
+	if !b.pace.spare() {
+		return // busy: the patient's reply matters more than the courtesy
+	}
 	ctx, cancel := context.WithTimeout(ctx, typingTimeout)
 	defer cancel()
 	_, err := b.tg.SendChatAction(ctx, &tgbot.SendChatActionParams{ChatID: t.chat, MessageThreadID: t.thread, Action: models.ChatActionTyping})

@@ -13,6 +13,7 @@ const (
 	bookButton = answer.BookingLabel
 	sorryText  = "Sorry, something went wrong on my side and I couldn't answer that. Please try again in a moment, or use /contact to reach the clinic team."
 	staleText  = "Sorry, that button is out of date: the information has changed since. Please type your question, or use /topics to browse."
+	floodText  = "I'm still answering your earlier messages, please send one question at a time. If this is an emergency, call 999 or go to A&E now."
 )
 
 // notText answers a voice note, photo or file without words: the bot can't
@@ -122,7 +123,7 @@ func (b *Bot) privacyText() string {
 	if b.opts.LogText {
 		s.WriteString("This service has message logging turned on: the text of your messages is kept in its server logs.\n\n")
 	} else {
-		s.WriteString("By default this bot keeps no copy of what you write. Its logs note which answers were given, under a code that can't be traced back to your Telegram account. So that you can answer \"yes\" to a suggestion or ask a follow-up, I remember my last reply to you for a few minutes, and so that an emergency sent in two messages is still noticed, a short unfinished message for about two minutes: in memory only, never stored.\n\n")
+		s.WriteString("By default this bot keeps no copy of what you write once it has answered: a message waits on the server, without your name, only until its answer is sent. Its logs note which answers were given, under a code that can't be traced back to your Telegram account. So that you can answer \"yes\" to a suggestion or ask a follow-up, I remember my last reply to you for a few minutes, and so that an emergency sent in two messages is still noticed, a short unfinished message for about two minutes: in memory only, never stored.\n\n")
 	}
 	if b.opts.OnUnanswered != nil {
 		s.WriteString("When I can't answer a question, or am not sure which answer you need, its words are kept")

@@ -1,15 +1,17 @@
 package bot
 
 import (
-	"context"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
+	"time"
 
 	"github.com/go-telegram/bot/models"
+
+	"github.com/clinicbot/clinicbot/state"
 )
 
 // secretHeader carries the secret Telegram was given with setWebhook.
@@ -22,14 +24,13 @@ const secretHeader = "X-Telegram-Bot-Api-Secret-Token"
 // missing or wrong (compared in constant time; with no secret configured
 // every request is refused), 413 to a body over 1 MiB, 400 to a body that
 // is not an update, 503 once Run is shutting down (Telegram delivers the
-// update again later), and 200 once the update is queued. Bodies are never
-// logged.
+// update again later), 500 if the state cannot be written, and 200 once
+// the update is recorded in the state. Bodies are never logged.
 //
 // The library's own webhook handler answers 200 to a wrong secret, logs
 // whole bodies that fail to decode, and queues updates in a channel that
-// shutdown drops; so the checked update is handed to the library's
-// ProcessUpdate instead, which puts it in the bot's own queue before the
-// 200 goes out. Graceful shutdown therefore loses no accepted update.
+// shutdown drops; this one answers 200 only once the update is durable,
+// so neither shutdown nor a crash loses an accepted update.
 func (b *Bot) Handler() http.Handler {
 	return http.HandlerFunc(b.serveWebhook)
 }
@@ -65,7 +66,7 @@ func (b *Bot) serveWebhook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !b.secretOK(r.Header.Get(secretHeader)) {
-		b.log.Warn("telegram: webhook request with a missing or wrong secret refused", "remote", r.RemoteAddr)
+		b.refused("telegram: webhook request with a missing or wrong secret refused", "remote", r.RemoteAddr)
 		http.Error(w, "unauthorized", http.StatusUnauthorized)
 		return
 	}
@@ -80,9 +81,11 @@ func (b *Bot) serveWebhook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var u models.Update
+	var fixed []byte
 	if err := json.Unmarshal(body, &u); err != nil {
 		// Perhaps a newer Bot API than the library knows (see salvage.go).
-		id, fixed := salvageUpdate(body)
+		var id int64
+		id, fixed = salvageUpdate(body)
 		u = models.Update{} // the failed decoding may have filled some of it
 		if fixed == nil || json.Unmarshal(fixed, &u) != nil {
 			u.ID = 0
@@ -91,19 +94,48 @@ func (b *Bot) serveWebhook(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if u.ID <= 0 {
-		b.log.Warn("telegram: webhook request that is not an update refused", "bytes", len(body))
+		b.refused("telegram: webhook request that is not an update refused", "bytes", len(body))
 		http.Error(w, "malformed update", http.StatusBadRequest)
 		return
 	}
-	res := accepted
-	// With the bot's options ProcessUpdate runs onUpdate at once, which queues the update.
-	b.tg.ProcessUpdate(context.WithValue(r.Context(), submitResultKey{}, &res), &u)
-	if res == refusedClosed {
+	if b.disp.isClosed() {
 		// Shutting down: Telegram will deliver it again, to the next process.
 		http.Error(w, "shutting down", http.StatusServiceUnavailable)
 		return
 	}
+	if fixed != nil {
+		body = fixed
+	}
+	// The 200 goes out only once the update is in the state: from there a
+	// restart answers it, whatever happens to this process.
+	fresh, err := b.store.Take([]state.Update{{ID: u.ID, Raw: keepable(body)}})
+	if err != nil {
+		b.log.Error("state: cannot record an update; Telegram will deliver it again", "update", u.ID, "error", err.Error())
+		http.Error(w, "cannot record the update", http.StatusInternalServerError)
+		return
+	}
+	if len(fresh) == 0 {
+		b.log.Info("telegram: update delivered twice, answered once", "update", u.ID)
+	} else {
+		b.onUpdate(&u)
+	}
 	w.WriteHeader(http.StatusOK)
+}
+
+// refusedLogEvery is how often a refused webhook request is logged at most.
+const refusedLogEvery = time.Minute
+
+// refused logs a refused webhook request, at most once a minute, with the
+// number refused since the last line.
+func (b *Bot) refused(msg string, args ...any) {
+	ok, held := b.refusedLog.allow()
+	if !ok {
+		return
+	}
+	if held > 0 {
+		args = append(args, "refused_since_last_line", held)
+	}
+	b.log.Warn(msg, args...)
 }
 
 // secretOK compares the header with the secret in constant time. Both are

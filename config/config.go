@@ -26,6 +26,9 @@ type Config struct {
 	Privacy   Privacy   `yaml:"privacy"`
 	// Reload is how often the knowledge folder is checked for edits; 0 turns reloading off.
 	Reload time.Duration `yaml:"reload"`
+	// StateDir holds what serving must not forget across a restart:
+	// updates taken and not yet answered, recent update ids, unsent replies.
+	StateDir string `yaml:"state_dir"`
 }
 
 // Clinic is what the bot says about how to reach the clinic.
@@ -51,6 +54,9 @@ type Telegram struct {
 	APIURL  string  `yaml:"api_url"` // another Bot API server; empty: Telegram's
 	Mode    string  `yaml:"mode"`    // polling or webhook
 	Webhook Webhook `yaml:"webhook"`
+	// RequestTimeout bounds one request to Telegram other than the long
+	// poll; a send that takes longer is tried again. 0 means 30 seconds.
+	RequestTimeout time.Duration `yaml:"request_timeout"`
 
 	Token         string `yaml:"-"`
 	WebhookSecret string `yaml:"-"`
@@ -99,6 +105,7 @@ func Default() Config {
 		Telegram: Telegram{Mode: "polling", Webhook: Webhook{Listen: ":8443", Path: "/telegram"}},
 		Privacy:  Privacy{Unanswered: Unanswered{Path: "unanswered.log", RetentionDays: 30}},
 		Reload:   5 * time.Second,
+		StateDir: "state",
 	}
 }
 
@@ -111,7 +118,7 @@ func Load(path string) (Config, error) {
 		if err != nil {
 			return c, fmt.Errorf("config: %w", err)
 		}
-		dec := yaml.NewDecoder(bytes.NewReader(data))
+		dec := yaml.NewDecoder(bytes.NewReader(zeroDurations(data)))
 		dec.KnownFields(true)
 		if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
 			return c, fmt.Errorf("config %s: %s", path, strings.TrimPrefix(err.Error(), "yaml: "))
@@ -121,6 +128,45 @@ func Load(path string) (Config, error) {
 		return c, err
 	}
 	return c, c.Validate()
+}
+
+// durationKeys are the settings that are durations.
+var durationKeys = map[string]bool{"reload": true, "request_timeout": true}
+
+// zeroDurations rewrites a duration written as a bare 0 ("reload: 0", as
+// the README says to turn reloading off) to 0s: the YAML library reads a
+// bare number as an integer and refuses it as a duration. Nothing else
+// changes, so line numbers in errors stay right.
+func zeroDurations(data []byte) []byte {
+	var root yaml.Node
+	if yaml.Unmarshal(data, &root) != nil {
+		return data // the decoder will report the error
+	}
+	lines := bytes.Split(data, []byte("\n"))
+	changed := false
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if n.Kind == yaml.MappingNode {
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k, v := n.Content[i], n.Content[i+1]
+				if durationKeys[k.Value] && v.Kind == yaml.ScalarNode && v.Tag == "!!int" && v.Value == "0" && v.Line >= 1 && v.Line <= len(lines) {
+					l, col := lines[v.Line-1], v.Column-1
+					if col >= 0 && col < len(l) && l[col] == '0' {
+						lines[v.Line-1] = append(append(append([]byte{}, l[:col]...), "0s"...), l[col+1:]...)
+						changed = true
+					}
+				}
+			}
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(&root)
+	if !changed {
+		return data
+	}
+	return bytes.Join(lines, []byte("\n"))
 }
 
 // applyEnv overrides settings from the environment.
@@ -135,6 +181,7 @@ func (c *Config) applyEnv(lookup func(string) (string, bool)) error {
 		"TELEGRAM_WEBHOOK_PATH":   &c.Telegram.Webhook.Path,
 		"CLINICBOT_BOOKING_URL":   &c.Clinic.BookingURL,
 		"CLINICBOT_KNOWLEDGE":     &c.Knowledge,
+		"CLINICBOT_STATE_DIR":     &c.StateDir,
 	}
 	// An empty variable counts as unset, as with VAR=${VAR:-} in containers.
 	for k, p := range str {
@@ -170,11 +217,17 @@ func (c *Config) Validate() error {
 			return fmt.Errorf("config: telegram.api_url %q is not an address", c.Telegram.APIURL)
 		}
 	}
+	if t := c.Telegram.RequestTimeout; t != 0 && (t < time.Second || t > 5*time.Minute) {
+		return errors.New("config: telegram.request_timeout must be between 1s and 5m")
+	}
 	if c.Emergency.Number == "" {
 		return errors.New("config: emergency.number must be set (e.g. 999)")
 	}
 	if c.Privacy.Unanswered.Enabled && c.Privacy.Unanswered.RetentionDays <= 0 {
 		return errors.New("config: privacy.unanswered.retention_days must be at least 1")
+	}
+	if strings.TrimSpace(c.StateDir) == "" {
+		return errors.New("config: state_dir must name a folder (default state)")
 	}
 	if c.Reload < 0 {
 		return errors.New("config: reload must not be negative")

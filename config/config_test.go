@@ -12,7 +12,7 @@ import (
 var envKeys = []string{
 	"TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET", "TELEGRAM_API_URL", "TELEGRAM_MODE",
 	"TELEGRAM_WEBHOOK_LISTEN", "TELEGRAM_WEBHOOK_URL", "TELEGRAM_WEBHOOK_PATH",
-	"CLINICBOT_BOOKING_URL", "CLINICBOT_KNOWLEDGE", "CLINICBOT_LOG_MESSAGE_TEXT",
+	"CLINICBOT_BOOKING_URL", "CLINICBOT_KNOWLEDGE", "CLINICBOT_LOG_MESSAGE_TEXT", "CLINICBOT_STATE_DIR",
 }
 
 // clearEnv unsets every variable Load reads for the rest of the test.
@@ -55,6 +55,7 @@ func TestLoadDefaults(t *testing.T) {
 		{"no token", c.Telegram.Token == ""},
 		{"embedded knowledge", c.Knowledge == ""},
 		{"reload every 5s", c.Reload == 5*time.Second},
+		{"state in ./state", c.StateDir == "state"},
 		{"clinic named", c.Clinic.Name == "London Spine Unit"},
 	}
 	for _, ch := range checks {
@@ -119,6 +120,27 @@ reload: 1m
 	}
 }
 
+// "reload: 0" turns reloading off, as the README says, though YAML reads a
+// bare 0 as a number, not a duration.
+func TestReloadZeroIsOff(t *testing.T) {
+	clearEnv(t)
+	for _, y := range []string{"reload: 0\n", "clinic:\n  name: x\nreload: 0   # off\n", "telegram:\n  request_timeout: 0\nreload: 0s\n"} {
+		c, err := Load(writeConfig(t, y))
+		if err != nil {
+			t.Errorf("%q: %v", y, err)
+			continue
+		}
+		if c.Reload != 0 {
+			t.Errorf("%q: reload %s, want 0 (off)", y, c.Reload)
+		}
+	}
+	// An error further down still names its own line.
+	_, err := Load(writeConfig(t, "reload: 0\ntelegram:\n  mode: [\n"))
+	if err == nil || !strings.Contains(err.Error(), "line 3") {
+		t.Errorf("error after a patched line: %v", err)
+	}
+}
+
 func TestLoadFileErrors(t *testing.T) {
 	clearEnv(t)
 	tests := []struct {
@@ -138,6 +160,9 @@ func TestLoadFileErrors(t *testing.T) {
 		{"retention 0 with the log on", "privacy:\n  unanswered:\n    enabled: true\n    retention_days: 0\n", "retention_days must be at least 1"},
 		{"negative reload", "reload: -1s\n", "reload must not be negative"},
 		{"reload too often", "reload: 1ns\n", "reload must be 0 (off) or at least 100ms"},
+		{"reload a bare number", "reload: 5\n", "cannot unmarshal"},
+		{"request timeout too short", "telegram:\n  request_timeout: 10ms\n", "telegram.request_timeout must be between 1s and 5m"},
+		{"no state folder", "state_dir: \"\"\n", "state_dir must name a folder"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -181,6 +206,7 @@ func TestEnvOverrides(t *testing.T) {
 		{env: map[string]string{"CLINICBOT_BOOKING_URL": "https://env.example/book"}, check: func(c Config) bool { return c.Clinic.BookingURL == "https://env.example/book" }},
 		{env: map[string]string{"CLINICBOT_BOOKING_URL": "not a url"}, err: "clinic.booking_url"},
 		{env: map[string]string{"CLINICBOT_KNOWLEDGE": "/srv/kb"}, check: func(c Config) bool { return c.Knowledge == "/srv/kb" }},
+		{env: map[string]string{"CLINICBOT_STATE_DIR": "/var/lib/clinicbot"}, check: func(c Config) bool { return c.StateDir == "/var/lib/clinicbot" }},
 		{env: map[string]string{"CLINICBOT_LOG_MESSAGE_TEXT": "true"}, check: func(c Config) bool { return c.Privacy.LogMessageText }},
 		{env: map[string]string{"CLINICBOT_LOG_MESSAGE_TEXT": "1"}, check: func(c Config) bool { return c.Privacy.LogMessageText }},
 		{env: map[string]string{"CLINICBOT_LOG_MESSAGE_TEXT": "false"}, check: func(c Config) bool { return !c.Privacy.LogMessageText }},

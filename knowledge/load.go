@@ -19,7 +19,8 @@ var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 var entryFields = []string{"id", "question", "alternates", "answer", "topic", "keywords", "related", "booking", "owner", "reviewed"}
 
-// LoadDir loads and validates the knowledge folder at dir.
+// LoadDir loads and validates the knowledge folder at dir, read through
+// Dir (so within its limits).
 func LoadDir(dir string) (*Base, error) {
 	info, err := os.Stat(dir)
 	if err != nil {
@@ -28,7 +29,7 @@ func LoadDir(dir string) (*Base, error) {
 	if !info.IsDir() {
 		return nil, fmt.Errorf("knowledge folder %s: not a directory", dir)
 	}
-	b, err := Load(os.DirFS(dir))
+	b, err := Load(Dir(dir))
 	if err != nil {
 		var list ErrorList
 		if errors.As(err, &list) {
@@ -59,14 +60,25 @@ func Load(fsys fs.FS) (*Base, error) {
 	slices.Sort(names)
 	b := &Base{byID: map[string]int{}}
 	var errs ErrorList
-	unparsed := false // a file was not YAML at all
+	unparsed := false // a file was not YAML at all, or was not read
+	total := 0
 	for _, name := range names {
 		if slices.Contains(Reserved, name) {
 			continue
 		}
-		data, err := fs.ReadFile(fsys, name)
+		data, err := readBounded(fsys, name)
+		if msg, ok := isLimit(err); ok {
+			errs = append(errs, &Error{Pos: Pos{File: name}, Msg: msg})
+			unparsed = true
+			continue
+		}
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", name, err)
+		}
+		if total += len(data); total > MaxTotalBytes {
+			errs = append(errs, &Error{Pos: Pos{File: name}, Msg: fmt.Sprintf("the knowledge files up to this one are more than %s together; split the knowledge into folders, or remove files that are not knowledge", megabytes(MaxTotalBytes))})
+			unparsed = true
+			break
 		}
 		b.Files = append(b.Files, name)
 		ferrs, ok := parseFile(b, name, data)
@@ -87,6 +99,9 @@ func Load(fsys fs.FS) (*Base, error) {
 	}
 	if len(b.Entries) == 0 {
 		return nil, errors.New("no entries in the knowledge files")
+	}
+	if len(b.Entries) > MaxEntries {
+		return nil, fmt.Errorf("%d entries in the knowledge files, more than the %d a folder may hold", len(b.Entries), MaxEntries)
 	}
 	return b, nil
 }

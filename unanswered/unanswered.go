@@ -146,6 +146,10 @@ func open(path string, retention time.Duration, now func() time.Time) (*Log, err
 		return nil, fmt.Errorf("unanswered log: retention must be positive")
 	}
 	l := &Log{path: path, retention: retention, now: now}
+	if info, err := os.Stat(filepath.Dir(path)); err != nil || !info.IsDir() {
+		// Said at start, rather than failing every write later.
+		return nil, fmt.Errorf("unanswered log %s: the folder %s does not exist; create it or change privacy.unanswered.path", path, filepath.Dir(path))
+	}
 	if err := l.Purge(); err != nil {
 		return nil, err
 	}
@@ -154,6 +158,44 @@ func open(path string, retention time.Duration, now func() time.Time) (*Log, err
 		return nil, fmt.Errorf("unanswered log: %w", err)
 	}
 	return l, nil
+}
+
+// openLocked opens the file for appending, creating it if need be.
+func (l *Log) openLocked() error {
+	f, err := os.OpenFile(l.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("unanswered log: %w", err)
+	}
+	l.f = f
+	return nil
+}
+
+// Reopen closes the file, so that the next line goes to the file now at
+// the log's path: after logrotate moved it away (clinicbot serve calls it
+// on SIGHUP). Record also notices a moved file by itself.
+func (l *Log) Reopen() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.f == nil {
+		return nil
+	}
+	err := l.f.Close()
+	l.f = nil
+	return err
+}
+
+// movedLocked reports whether the open file is no longer the one at the
+// log's path (moved away or deleted).
+func (l *Log) movedLocked() bool {
+	if l.f == nil {
+		return false
+	}
+	here, err := os.Stat(l.path)
+	if err != nil {
+		return true
+	}
+	open, err := l.f.Stat()
+	return err != nil || !os.SameFile(here, open)
 }
 
 // Record appends a question with the current time, the kind of reply it got
@@ -166,9 +208,13 @@ func (l *Log) Record(question, reply string, offered []string) error {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.movedLocked() {
+		l.f.Close()
+		l.f = nil
+	}
 	if l.f == nil {
-		if l.f, err = os.OpenFile(l.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600); err != nil {
-			return fmt.Errorf("unanswered log: %w", err)
+		if err := l.openLocked(); err != nil {
+			return err
 		}
 	}
 	_, err = l.f.Write(append(b, '\n'))

@@ -235,16 +235,55 @@ func TestOpenErrors(t *testing.T) {
 			t.Errorf("retention %v accepted", r)
 		}
 	}
-	// A log in a folder that does not exist fails on Record, clearly.
-	l, err := Open(filepath.Join(dir, "missing", "u.log"), day)
+	// A log in a folder that does not exist fails at start, clearly,
+	// rather than on every Record later.
+	_, err := Open(filepath.Join(dir, "missing", "u.log"), day)
+	if err == nil || !strings.Contains(err.Error(), "the folder "+filepath.Join(dir, "missing")+" does not exist") {
+		t.Errorf("Open in a missing folder: %v", err)
+	}
+}
+
+// logrotate moves the file away (and may send SIGHUP): the next line goes
+// to a new file at the path, the moved file keeps the old lines.
+func TestRecordAfterRotation(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "u.log")
+	l, err := Open(path, day)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := l.Record("q", "fallback", nil); err == nil || !strings.Contains(err.Error(), "unanswered log") {
-		t.Errorf("Record into a missing folder: %v", err)
+	defer l.Close()
+	count := func(p string) int {
+		data, _ := os.ReadFile(p)
+		return bytes.Count(data, []byte("\n"))
 	}
-	if err := l.Close(); err != nil {
-		t.Errorf("Close of a log that never opened its file: %v", err)
+	if err := l.Record("before rotation", "fallback", nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(path, path+".1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Record("after rotation", "fallback", nil); err != nil {
+		t.Fatal(err)
+	}
+	if count(path+".1") != 1 || count(path) != 1 {
+		t.Errorf("after a move without SIGHUP: %d lines in the old file, %d in the new, want 1 and 1", count(path+".1"), count(path))
+	}
+	// Rotation then SIGHUP: Reopen.
+	if err := os.Rename(path, path+".2"); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Reopen(); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Record("after SIGHUP", "fallback", nil); err != nil {
+		t.Fatal(err)
+	}
+	if count(path) != 1 || count(path+".2") != 1 {
+		t.Errorf("after Reopen: %d lines in the new file, %d in the old", count(path), count(path+".2"))
+	}
+	if info, err := os.Stat(path); err != nil || info.Mode().Perm() != 0o600 {
+		t.Errorf("new file mode: %v %v", info.Mode(), err)
 	}
 }
 

@@ -54,17 +54,57 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	if len(rest) > 0 {
 		return answerOne(strings.Join(rest, " "))
 	}
-	sc := bufio.NewScanner(stdin)
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	for sc.Scan() {
-		if err := answerOne(sc.Text()); err != nil {
+	n := 0
+	return eachLine(stdin, maxAskLine, func(line string, cut bool) error {
+		n++
+		if cut {
+			fmt.Fprintf(stderr, "ask: line %d is longer than %d bytes; answered from its start\n", n, maxAskLine)
+		}
+		if err := answerOne(line); err != nil {
 			return err
 		}
 		if !*asJSON {
-			w.Flush() // answer interactive pipes line by line
+			return w.Flush() // answer interactive pipes line by line
 		}
+		return nil
+	})
+}
+
+// maxAskLine is how much of one line `ask` reads; the answering core
+// reads only the first 1000 characters of a question anyway.
+const maxAskLine = 1 << 20
+
+// eachLine calls fn with each line of r, without its line ending. A line
+// longer than max bytes is cut (cut is true; the rest of the line is
+// skipped), so one huge line neither exhausts memory nor stops the batch.
+func eachLine(r io.Reader, max int, fn func(line string, cut bool) error) error {
+	br := bufio.NewReaderSize(r, 64<<10)
+	var line []byte
+	cut, pending := false, false
+	for {
+		chunk, more, err := br.ReadLine()
+		if err == io.EOF {
+			if pending {
+				return fn(strings.ToValidUTF8(string(line), ""), cut)
+			}
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		pending = true
+		if room := max - len(line); len(chunk) > room {
+			chunk, cut = chunk[:room], true
+		}
+		line = append(line, chunk...)
+		if more {
+			continue
+		}
+		if err := fn(strings.ToValidUTF8(string(line), ""), cut); err != nil {
+			return err
+		}
+		line, cut, pending = line[:0], false, false
 	}
-	return sc.Err()
 }
 
 // oneLine renders a reply on a single line, for `ask` without --json.

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 
 	"github.com/clinicbot/clinicbot/answer"
@@ -45,7 +44,7 @@ func buildEngine(src source, cfg config.Config) (*answer.Engine, error) {
 		fsys = knowledge.Clinic()
 		base, kerr = knowledge.Load(fsys)
 	} else {
-		fsys = os.DirFS(src.dir)
+		fsys = knowledge.Dir(src.dir) // the rules and thresholds within the same limits
 		base, kerr = knowledge.LoadDir(src.dir)
 	}
 	if errors.Is(kerr, fs.ErrNotExist) {

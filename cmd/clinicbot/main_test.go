@@ -640,3 +640,19 @@ func TestUnansweredReport(t *testing.T) {
 		t.Errorf("missing log: exit %d %q, want a plain 'no questions yet'", code, out)
 	}
 }
+
+// A line over 1 MiB is cut, said on stderr, and the rest of the batch is
+// answered.
+func TestAskLongLine(t *testing.T) {
+	in := "what is facet joint denervation?\n" + strings.Repeat("back pain ", (2<<20)/10) + "\nhello\n"
+	code, out, errs := clinicbot(t, in, "ask", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if got := lines(out); len(got) != 3 {
+		t.Fatalf("%d answers to 3 lines:\n%.300s", len(got), out)
+	}
+	if !strings.Contains(errs, "line 2 is longer than 1048576 bytes") {
+		t.Errorf("stderr: %q", errs)
+	}
+}

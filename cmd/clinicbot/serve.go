@@ -7,11 +7,14 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"os/signal"
+	"syscall"
 	"time"
 
 	"github.com/clinicbot/clinicbot/answer"
 	"github.com/clinicbot/clinicbot/bot"
 	"github.com/clinicbot/clinicbot/config"
+	"github.com/clinicbot/clinicbot/state"
 	"github.com/clinicbot/clinicbot/unanswered"
 )
 
@@ -62,12 +65,25 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	log.Info("knowledge loaded", "from", src.String(), "entries", len(eng.Base().Entries))
 
 	var onUnanswered func(string, answer.Reply)
+	// SIGHUP (logrotate's postrotate) reopens the unanswered log; caught
+	// whether or not the log is on, as it would otherwise stop the bot.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	var reopen func()
 	if u := cfg.Privacy.Unanswered; u.Enabled {
 		ul, err := unanswered.Open(u.Path, time.Duration(u.RetentionDays)*24*time.Hour)
 		if err != nil {
 			return err
 		}
 		defer ul.Close()
+		reopen = func() {
+			if err := ul.Reopen(); err != nil {
+				log.Error("unanswered log: cannot reopen", "err", err)
+				return
+			}
+			log.Info("unanswered log reopened (SIGHUP)")
+		}
 		go ul.PurgeEvery(ctx, time.Hour, log)
 		onUnanswered = func(q string, r answer.Reply) {
 			var offered []string
@@ -81,6 +97,26 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 		log.Info("unanswered-questions log on", "path", u.Path, "retention_days", u.RetentionDays)
 	}
 
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-hup:
+				if reopen != nil {
+					reopen()
+				}
+			}
+		}
+	}()
+
+	st, err := state.Open(cfg.StateDir)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	log.Info("state folder open", "path", st.Path())
+
 	if src.dir != "" && cfg.Reload > 0 {
 		go watch(ctx, src, cfg, live, loaded, cfg.Reload, log)
 	}
@@ -93,6 +129,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 		OnUnanswered:        onUnanswered,
 		UnansweredRetention: time.Duration(cfg.Privacy.Unanswered.RetentionDays) * 24 * time.Hour,
 		ShutdownGrace:       10 * time.Second,
+		State:               st,
 	})
 	if err != nil {
 		return err

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -93,4 +94,48 @@ func TestWatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, "the folder to be back", func() bool { return strings.Contains(logs.String(), "knowledge folder readable again") })
+}
+
+// A file that must not be in the folder (too big, a named pipe, a link
+// outside) is reported by name; the watcher goes on, and the last good
+// knowledge keeps serving until the folder is right again.
+func TestWatchRefusesBadFiles(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "kb")
+	writeFile(t, filepath.Join(dir, "faq.yaml"), hoursEntry)
+	src := source{dir: dir}
+	cfg := config.Default()
+	loaded, err := fingerprint(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := buildEngine(src, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	live := answer.NewLive(eng)
+	var logs lockedBuffer
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		watch(ctx, src, cfg, live, loaded, 20*time.Millisecond, slog.New(slog.NewTextHandler(&logs, nil)))
+		close(done)
+	}()
+	defer func() { cancel(); <-done }()
+
+	big := filepath.Join(dir, "dump.yaml")
+	writeFile(t, big, strings.Repeat("# not knowledge\n", 300000)) // 4.8 MB
+	waitFor(t, "the big file to be refused", func() bool {
+		return strings.Contains(logs.String(), "dump.yaml: this file is 4.6 MB, more than a knowledge file may be")
+	})
+	os.Remove(big)
+	if err := syscall.Mkfifo(filepath.Join(dir, "pipe.yaml"), 0o644); err == nil {
+		waitFor(t, "the pipe to be refused", func() bool { return strings.Contains(logs.String(), "pipe.yaml: this file is not an ordinary file") })
+		os.Remove(filepath.Join(dir, "pipe.yaml"))
+	}
+	if _, ok := live.Engine().Entry("hours"); !ok {
+		t.Errorf("the last good knowledge stopped serving")
+	}
+	// Fixed: the next edit is loaded.
+	writeFile(t, filepath.Join(dir, "more.yaml"), "entries:\n  - id: parking\n    question: Is there parking?\n    answer: There is street parking nearby.\n")
+	waitFor(t, "the good edit to be loaded", func() bool { _, ok := live.Engine().Entry("parking"); return ok })
 }

@@ -103,6 +103,7 @@ type options struct {
 	args   []string          // after "serve --config config.yaml"
 	env    map[string]string // added to (or, with "", removed from) the default environment
 	noSrv  bool              // do not start a fake API
+	srv    *fakeapi.Server   // talk to this fake API (a restart) rather than a new one
 }
 
 // proc is a running `clinicbot serve` and the fake API it talks to.
@@ -142,7 +143,10 @@ func baseEnv(dir string, srv *fakeapi.Server) map[string]string {
 func start(t *testing.T, o options) *proc {
 	t.Helper()
 	p := &proc{t: t, dir: t.TempDir(), stdout: newLogBuffer(), stderr: newLogBuffer(), exited: make(chan struct{})}
-	if !o.noSrv {
+	switch {
+	case o.srv != nil:
+		p.srv = o.srv
+	case !o.noSrv:
 		p.srv = fakeapi.NewT(t, token)
 	}
 	for _, d := range []string{"home", "tmp"} {

@@ -1,0 +1,68 @@
+package bot
+
+import (
+	"encoding/json"
+
+	"github.com/go-telegram/bot/models"
+)
+
+// keepable returns the update as it is kept in the state folder until it
+// is answered: what answering needs, without the sender's and chat's
+// names, usernames, language or forwarding origin (the state is on disk,
+// and the bot keeps as little about patients as it can). If the trimmed
+// update would not read back the same way, the update is kept as received.
+func keepable(raw json.RawMessage) json.RawMessage {
+	var u models.Update
+	if json.Unmarshal(raw, &u) != nil {
+		return raw
+	}
+	u.Message = trimMessage(u.Message)
+	u.EditedMessage = trimMessage(u.EditedMessage)
+	if q := u.CallbackQuery; q != nil {
+		q.From = models.User{ID: q.From.ID, IsBot: q.From.IsBot}
+		if m := q.Message.Message; m != nil {
+			// The bot's own message the button is under: where it is, not what it says.
+			q.Message.Message = &models.Message{ID: m.ID, Date: m.Date, Chat: trimChat(m.Chat), MessageThreadID: m.MessageThreadID, IsTopicMessage: m.IsTopicMessage}
+		}
+		if m := q.Message.InaccessibleMessage; m != nil {
+			m.Chat = trimChat(m.Chat)
+		}
+	}
+	out, err := json.Marshal(&u)
+	if err != nil {
+		return raw
+	}
+	var back models.Update
+	if json.Unmarshal(out, &back) != nil || back.ID != u.ID {
+		return raw
+	}
+	return out
+}
+
+func trimMessage(m *models.Message) *models.Message {
+	if m == nil {
+		return nil
+	}
+	c := *m
+	if c.From != nil {
+		c.From = &models.User{ID: c.From.ID, IsBot: c.From.IsBot}
+	}
+	c.Chat = trimChat(c.Chat)
+	c.SenderChat = nil
+	c.ForwardOrigin = nil
+	c.ExternalReply = nil
+	c.Quote = nil
+	c.NewChatMembers, c.LeftChatMember = nil, nil
+	if r := c.ReplyToMessage; r != nil {
+		// Only whether it replies to the bot matters (see repliesToMe).
+		c.ReplyToMessage = &models.Message{ID: r.ID, Date: r.Date, Chat: trimChat(r.Chat)}
+		if r.From != nil {
+			c.ReplyToMessage.From = &models.User{ID: r.From.ID, IsBot: r.From.IsBot}
+		}
+	}
+	return &c
+}
+
+func trimChat(c models.Chat) models.Chat {
+	return models.Chat{ID: c.ID, Type: c.Type, IsForum: c.IsForum}
+}
