@@ -86,6 +86,8 @@ type Index struct {
 	// bm25Scale is the typical BM25 score of an entry for its own
 	// question, so that BM25 reads on the same scale in any index.
 	bm25Scale float64
+	// sem holds the vectors of the entries' questions (see semantic).
+	sem *semantic
 }
 
 // entryTerms is an entry's analysed text, kept for re-ranking and confidence.
@@ -165,6 +167,22 @@ func Build(base *knowledge.Base) (*Index, error) {
 	indexed := make(chan error, 1)
 	go func() { indexed <- bi.Batch(batch) }()
 	nVariants := 0
+	questions := make([][][]token, len(analysed))
+	for i := range analysed {
+		questions[i] = analysed[i].questions
+	}
+	var synonyms [][][]token
+	for _, g := range base.Synonyms {
+		var members [][]token
+		for _, m := range g {
+			if toks := ix.an.tokens(m); len(toks) > 0 {
+				members = append(members, toks)
+			}
+		}
+		synonyms = append(synonyms, members)
+	}
+	semDone := make(chan *semantic, 1)
+	go func() { semDone <- newSemantic(questions, synonyms) }()
 	for i := range base.Entries {
 		a := &analysed[i]
 		var et entryTerms
@@ -202,6 +220,7 @@ func Build(base *knowledge.Base) (*Index, error) {
 		ix.entries = append(ix.entries, et)
 		*a = analysedEntry{} // done with it
 	}
+	ix.sem = <-semDone
 	if err := <-indexed; err != nil {
 		bi.Close()
 		return nil, fmt.Errorf("index: %w", err)

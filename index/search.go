@@ -21,7 +21,7 @@ type Hit struct {
 	// threshold means much the same for any knowledge base.
 	Confidence float64
 
-	bm25, rank float64
+	bm25, rank, sem float64
 }
 
 // gramShare: letter pieces found in the questions of more than this share
@@ -92,7 +92,8 @@ func (ix *Index) newForm(stems []string, credit float64) form {
 // questions, keywords and answer cover.
 func (ix *Index) Search(ctx context.Context, question string, n int) ([]Hit, error) {
 	toks := ix.an.tokens(question)
-	units := ix.units(toks)
+	fixed := ix.corrected(toks)
+	units := ix.unitsOf(fixed)
 	if len(units) == 0 || n <= 0 {
 		return nil, nil
 	}
@@ -100,6 +101,8 @@ func (ix *Index) Search(ctx context.Context, question string, n int) ([]Hit, err
 	if err != nil {
 		return nil, err
 	}
+	qv := ix.sem.query(fixed)
+	sims := ix.semanticCandidates(qv, &res)
 	total, knownW := 0.0, 0.0
 	for _, u := range units {
 		total += u.weight
@@ -118,10 +121,11 @@ func (ix *Index) Search(ctx context.Context, question string, n int) ([]Hit, err
 	hits := make([]Hit, 0, len(res))
 	mt := ix.newMatcher(units, total)
 	defer ix.releaseMatcher(mt)
-	for _, h := range res {
+	for k, h := range res {
 		m := mt.match(&ix.entries[h.entry])
 		hit := Hit{Entry: &ix.base.Entries[h.entry], bm25: h.score}
-		hit.rank = h.score/top + m.f1 + 0.5*m.precision + 0.5*m.ownWords
+		hit.sem = sims[k]
+		hit.rank = h.score/top + m.f1 + 0.5*m.precision + 0.5*m.ownWords + semWeight*hit.sem
 		hit.Confidence = known * max(
 			min(1, h.score/ix.bm25Scale)*math.Sqrt(m.coverage),
 			// A question that is, nearly word for word, one of the entry's
@@ -247,6 +251,12 @@ func (ix *Index) fieldQueries(f form) []query.Query {
 
 // units turns a question's words into weighted units of meaning.
 func (ix *Index) units(question []token) []unit {
+	return ix.unitsOf(ix.corrected(question))
+}
+
+// corrected returns the question's words with chat short forms spelt out
+// and typos corrected.
+func (ix *Index) corrected(question []token) []token {
 	toks := slices.Clone(question)
 	// Spell out chat short forms ("u", "pls"; see chatWords) and correct
 	// typos: a word the index has never seen, close to one it has, unless
@@ -272,6 +282,11 @@ func (ix *Index) units(question []token) []unit {
 			}
 		}
 	}
+	return toks
+}
+
+// unitsOf turns corrected words into weighted units of meaning.
+func (ix *Index) unitsOf(toks []token) []unit {
 	st := stems(toks)
 	var units []unit
 	covered := make([]bool, len(st))
