@@ -88,6 +88,10 @@ type Index struct {
 	bm25Scale float64
 	// sem holds the vectors of the entries' questions (see semantic).
 	sem *semantic
+	// conf is the confidence model learnt from the knowledge (see calibrate).
+	conf model
+	// typicalWeight is the median weight of the knowledge's questions.
+	typicalWeight float64
 }
 
 // entryTerms is an entry's analysed text, kept for re-ranking and confidence.
@@ -138,6 +142,12 @@ func fieldOptions(m *mapping.IndexMappingImpl, field string) bleveindex.FieldInd
 // analysedField), exactly as its analyzers would have made them, instead
 // of analysing every text again. The analysis runs in parallel.
 func Build(base *knowledge.Base) (*Index, error) {
+	return build(base, true)
+}
+
+// build is Build; calibrated says whether to learn the confidence model
+// (see calibrate), or to use the default one.
+func build(base *knowledge.Base, calibrated bool) (*Index, error) {
 	m, err := newMapping()
 	if err != nil {
 		return nil, fmt.Errorf("index mapping: %w", err)
@@ -212,6 +222,7 @@ func Build(base *knowledge.Base) (*Index, error) {
 		et.extra = newTermSet(extraIDs)
 		for _, t := range et.extra {
 			ix.terms.keyword[t] = true
+			ix.terms.kwDF[t]++
 		}
 		et.answer = newTermSet(ids(a.answer))
 		for g := range a.grams {
@@ -249,6 +260,19 @@ func Build(base *knowledge.Base) (*Index, error) {
 		return nil, fmt.Errorf("index: %w", err)
 	}
 	ix.bm25Scale = ix.selfScore()
+	var ws []float64
+	for _, et := range ix.entries {
+		ws = append(ws, et.variantW...)
+	}
+	sort.Float64s(ws)
+	ix.typicalWeight = 1
+	if len(ws) > 0 && ws[len(ws)/2] > 0 {
+		ix.typicalWeight = ws[len(ws)/2]
+	}
+	ix.conf = defaultModel
+	if calibrated {
+		ix.conf = ix.calibrate(base.OutOfScope)
+	}
 	return ix, nil
 }
 

@@ -2,7 +2,6 @@ package index
 
 import (
 	"context"
-	"math"
 	"math/bits"
 	"slices"
 	"sort"
@@ -22,6 +21,7 @@ type Hit struct {
 	Confidence float64
 
 	bm25, rank, sem float64
+	index           int // the entry's number
 }
 
 // gramShare: letter pieces found in the questions of more than this share
@@ -91,53 +91,60 @@ func (ix *Index) newForm(stems []string, credit float64) form {
 // of scope); and the square root of the share of the question the entry's
 // questions, keywords and answer cover.
 func (ix *Index) Search(ctx context.Context, question string, n int) ([]Hit, error) {
+	hits, _, err := ix.search(ctx, question, n)
+	return hits, err
+}
+
+// search is Search, also returning each hit's confidence features.
+func (ix *Index) search(ctx context.Context, question string, n int) ([]Hit, []features, error) {
 	toks := ix.an.tokens(question)
 	fixed := ix.corrected(toks)
 	units := ix.unitsOf(fixed)
 	if len(units) == 0 || n <= 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	res, err := ix.bm25(ctx, ix.request(toks, units), max(n, maxCandidates))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	qv := ix.sem.query(fixed)
 	sims := ix.semanticCandidates(qv, &res)
-	total, knownW := 0.0, 0.0
+	total := 0.0
 	for _, u := range units {
 		total += u.weight
-		if u.known {
-			knownW += u.weight
-		}
 	}
 	top := 0.0
 	for _, h := range res {
 		top = max(top, h.score)
 	}
 	if total == 0 || top == 0 {
-		return []Hit{}, nil
+		return []Hit{}, nil, nil
 	}
-	known := math.Pow(knownW/total, 3)
-	hits := make([]Hit, 0, len(res))
+	known := knownShare(units, total)
 	mt := ix.newMatcher(units, total)
 	defer ix.releaseMatcher(mt)
+	all := make([]scored, len(res))
 	for k, h := range res {
 		m := mt.match(&ix.entries[h.entry])
-		hit := Hit{Entry: &ix.base.Entries[h.entry], bm25: h.score}
-		hit.sem = sims[k]
-		hit.rank = h.score/top + m.f1 + 0.5*m.precision + 0.5*m.ownWords + semWeight*hit.sem
-		hit.Confidence = known * max(
-			min(1, h.score/ix.bm25Scale)*math.Sqrt(m.coverage),
-			// A question that is, nearly word for word, one of the entry's
-			// own is answered with confidence however common its words are.
-			math.Pow(m.f1, 6))
-		hits = append(hits, hit)
+		all[k] = scored{entry: h.entry, bm25: h.score, m: m, sem: sims[k]}
+		all[k].rank = h.score/top + m.f1 + 0.5*m.precision + 0.5*m.ownWords + semWeight*sims[k]
 	}
-	sort.SliceStable(hits, func(i, j int) bool { return hits[i].rank > hits[j].rank })
-	if len(hits) > n {
-		hits = hits[:n]
+	order := make([]int, len(all))
+	for k := range order {
+		order[k] = k
 	}
-	return hits, nil
+	sort.SliceStable(order, func(i, j int) bool { return all[order[i]].rank > all[order[j]].rank })
+	if len(order) > n {
+		order = order[:n]
+	}
+	hits := make([]Hit, len(order))
+	xs := make([]features, len(order))
+	for k, o := range order {
+		c := all[o]
+		xs[k] = ix.featuresOf(all, o, known, total)
+		hits[k] = Hit{Entry: &ix.base.Entries[c.entry], Confidence: ix.conf.predict(xs[k]), bm25: c.bm25, sem: c.sem, rank: c.rank, index: c.entry}
+	}
+	return hits, xs, nil
 }
 
 // request builds the Bleve search for a question: every form of every unit
@@ -577,7 +584,11 @@ func (u *matchUnit) covered(bits []uint64) (float64, *matchForm) {
 // match measures how the entry matches the matcher's question. It
 // computes exactly what refMatch (match_test.go) does, in the same order of
 // floating-point operations, with sets of stems as bitsets.
-func (mt *matcher) match(e *entryTerms) matchStats {
+func (mt *matcher) match(e *entryTerms) matchStats { return mt.matchSkip(e, -1) }
+
+// matchSkip is match as if the entry lacked its question number skip
+// (-1: none), for calibration (see calibrate).
+func (mt *matcher) matchSkip(e *entryTerms, skip int) matchStats {
 	var m matchStats
 	total := mt.total
 	// What the keywords and answer give each unit is the same for every
@@ -594,6 +605,9 @@ func (mt *matcher) match(e *entryTerms) matchStats {
 	// The entry's questions together cover what each covers: their union.
 	clear(mt.all)
 	for vi, v := range e.variants {
+		if vi == skip {
+			continue
+		}
 		mt.presence(v, mt.pres)
 		none := true
 		for w, b := range mt.pres {

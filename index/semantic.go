@@ -107,9 +107,12 @@ func (s *semantic) raw(toks []token, memo map[string]wordRef) []float32 {
 			}
 		}
 		if ref.i < 0 && memo == nil {
+			// A word neither English nor the knowledge knows ("bitcoin")
+			// matches nothing, and weighs as the rarest word: it makes the
+			// question less like any entry.
 			w, ok := s.unknown[ref.hash]
 			if !ok {
-				continue // matches nothing in the knowledge: says nothing
+				w = float32(sifA / (sifA + s.vecs.Prob(s.vecs.Len()-1)))
 			}
 			ref.w = w
 		}

@@ -60,6 +60,10 @@ func (p Pos) String() string {
 type Base struct {
 	Entries  []Entry
 	Synonyms [][]string
+	// OutOfScope lists example questions the knowledge does not answer
+	// (the files' `out_of_scope:` lists): a question close to one of them
+	// gets the honest fallback.
+	OutOfScope []string
 	// Files lists the files that were read, in order.
 	Files []string
 
