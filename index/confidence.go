@@ -426,3 +426,32 @@ func (ix *Index) Calibration() Calibration {
 	}
 	return c
 }
+
+// oosExample is one of staff's examples of a question the knowledge does
+// not answer (knowledge.Base.OutOfScope).
+type oosExample struct {
+	toks  []token
+	terms entryTerms
+	vec   []float32
+}
+
+// outsideConfidence is the most a hit is trusted when the question is
+// closer to an out-of-scope example than to any entry.
+const outsideConfidence = 0.01
+
+// outOfScope returns how closely the question matches the closest
+// out-of-scope example, on the scale entries are ranked on without BM25:
+// word overlap plus closeness in meaning.
+func (ix *Index) outOfScope(mt *matcher, qv []float32) float64 {
+	best := 0.0
+	for i := range ix.oos {
+		o := &ix.oos[i]
+		m := mt.match(&o.terms)
+		sem := 0.0
+		if qv != nil && o.vec != nil {
+			sem = max(0, dot(qv, o.vec))
+		}
+		best = max(best, m.f1+0.5*m.precision+0.5*m.ownWords+semWeight*sem)
+	}
+	return best
+}

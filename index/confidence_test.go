@@ -3,7 +3,11 @@ package index
 import (
 	"context"
 	"math"
+	"os"
+	"path/filepath"
 	"testing"
+
+	"github.com/clinicbot/clinicbot/knowledge"
 )
 
 // TestCalibrationDeterministic builds the clinic's index twice: the model
@@ -90,5 +94,66 @@ func TestFitLearnsASeparation(t *testing.T) {
 	}
 	if m2 := fit(X, Y); m2 != m {
 		t.Errorf("fit is not deterministic: %+v, %+v", m, m2)
+	}
+}
+
+// TestOutOfScopeFallsBack adds staff's out-of-scope examples to the
+// clinic's knowledge: a question close to one is no longer trusted, and
+// the questions the clinic does answer still are.
+func TestOutOfScopeFallsBack(t *testing.T) {
+	dir := t.TempDir()
+	files, err := filepath.Glob("../knowledge/clinic/*.yaml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("clinic knowledge: %v", err)
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, filepath.Base(f)), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	oos := "out_of_scope:\n  - what is the price of bitcoin\n  - can I book a flight to London\n"
+	if err := os.WriteFile(filepath.Join(dir, "not_ours.yaml"), []byte(oos), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	base, err := knowledge.LoadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	with, err := Build(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer with.Close()
+	without, err := Build(clinicBase(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer without.Close()
+	conf := func(ix *Index, q string) (string, float64) {
+		hits, err := ix.Search(context.Background(), q, 1)
+		if err != nil || len(hits) == 0 {
+			t.Fatalf("%q: %v, %d hits", q, err, len(hits))
+		}
+		return hits[0].Entry.ID, hits[0].Confidence
+	}
+	for _, q := range []string{"price of bitcoin", "bitcoin price", "book a flight to london"} {
+		_, before := conf(without, q)
+		if _, after := conf(with, q); after > outsideConfidence || before <= outsideConfidence {
+			t.Errorf("%q: confidence %.3f without the examples, %.3f with them; want it to drop to at most %v", q, before, after, outsideConfidence)
+		}
+	}
+	for _, q := range []string{"how much does it cost", "how do I book a consultation", "what is facet joint denervation"} {
+		id0, before := conf(without, q)
+		id1, after := conf(with, q)
+		if id0 != id1 || after < 0.8*before || after < 0.5 {
+			t.Errorf("%q: %s %.3f without the examples, %s %.3f with them", q, id0, before, id1, after)
+		}
+	}
+	if c := with.Calibration(); c.Probes <= without.Calibration().Probes {
+		t.Errorf("the examples are not among the calibration's probes: %d with, %d without", c.Probes, without.Calibration().Probes)
 	}
 }

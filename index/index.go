@@ -92,6 +92,8 @@ type Index struct {
 	conf model
 	// typicalWeight is the median weight of the knowledge's questions.
 	typicalWeight float64
+	// oos are the knowledge's out-of-scope examples.
+	oos []oosExample
 }
 
 // entryTerms is an entry's analysed text, kept for re-ranking and confidence.
@@ -231,6 +233,17 @@ func build(base *knowledge.Base, calibrated bool) (*Index, error) {
 		ix.entries = append(ix.entries, et)
 		*a = analysedEntry{} // done with it
 	}
+	// Staff's out-of-scope examples, as entries of their own that are
+	// never answered (see outOfScope); their words are numbered like the
+	// knowledge's but counted in no question.
+	for _, q := range base.OutOfScope {
+		toks := ix.an.tokens(q)
+		ids := make([]int32, len(toks))
+		for j, t := range toks {
+			ids[j] = ix.terms.add(t.stem)
+		}
+		ix.oos = append(ix.oos, oosExample{toks: toks, terms: entryTerms{variants: []termSet{newTermSet(ids)}}})
+	}
 	ix.sem = <-semDone
 	if err := <-indexed; err != nil {
 		bi.Close()
@@ -248,6 +261,16 @@ func build(base *knowledge.Base, calibrated bool) (*Index, error) {
 			}
 			et.variantW = append(et.variantW, w)
 		}
+	}
+	for i := range ix.oos {
+		o := &ix.oos[i]
+		w := 0.0
+		for _, t := range o.terms.variants[0] {
+			w += ix.terms.idf[t]
+		}
+		o.terms.variantW = []float64{w}
+		o.terms.all = o.terms.variants[0]
+		o.vec = ix.sem.query(o.toks)
 	}
 	ix.syn = ix.analyseSynonyms(base.Synonyms)
 	ix.indexSynonyms()

@@ -137,12 +137,21 @@ func (ix *Index) search(ctx context.Context, question string, n int) ([]Hit, []f
 	if len(order) > n {
 		order = order[:n]
 	}
+	// A question closer to one of staff's out-of-scope examples than to
+	// every entry is out of scope: no hit is likely.
+	outside := false
+	if len(order) > 0 {
+		outside = ix.outOfScope(mt, qv) >= all[order[0]].rank-all[order[0]].bm25/top
+	}
 	hits := make([]Hit, len(order))
 	xs := make([]features, len(order))
 	for k, o := range order {
 		c := all[o]
 		xs[k] = ix.featuresOf(all, o, known, total)
 		hits[k] = Hit{Entry: &ix.base.Entries[c.entry], Confidence: ix.conf.predict(xs[k]), bm25: c.bm25, sem: c.sem, rank: c.rank, index: c.entry}
+		if outside {
+			hits[k].Confidence = min(hits[k].Confidence, outsideConfidence)
+		}
 	}
 	return hits, xs, nil
 }
