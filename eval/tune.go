@@ -17,6 +17,10 @@ const AnswerPrecision = 0.9
 // came out.
 const MinAnswer = 0.5
 
+// MinFallback is the least share of out-of-scope questions tune lets
+// get an answer or "did you mean" wrong: they must get the honest fallback.
+const MinFallback = 0.9
+
 // MaxChoicesRate is the largest share of questions tune lets the bot
 // answer with "did you mean": a bot that hedges on everything is no help.
 const MaxChoicesRate = 0.3
@@ -27,9 +31,11 @@ const MaxChoicesRate = 0.3
 // confidences the questions' best entries get, replies to each question as
 // the engine would (answer.Settings.Decide), and keeps the pair with the
 // best overall figure (shown right plus out-of-scope fallbacks) among those
-// whose answers are right at least AnswerPrecision of the time and that
-// offer choices to at most MaxChoicesRate of the questions, with an answer
-// threshold of at least MinAnswer; among equals,
+// whose answers are right at least AnswerPrecision of the time, that
+// offer choices to at most MaxChoicesRate of the questions, that give at
+// least MinFallback of the out-of-scope questions the fallback, and with an
+// answer threshold of at least MinAnswer (when no pair meets all of these,
+// the best of all); among equals,
 // the one that answers most questions right, then the middle one, to leave
 // room on both sides for questions it has not seen. The margin is kept.
 func Tune(ctx context.Context, e *answer.Engine, qs []Question) answer.Settings {
@@ -83,9 +89,15 @@ func Tune(ctx context.Context, e *answer.Engine, qs []Question) answer.Settings 
 	}
 	eval := func(t answer.Settings) score {
 		var sc score
-		answers, wrong, choices := 0, 0, 0
+		answers, wrong, choices, outside, fellBack := 0, 0, 0, 0, 0
 		for _, p := range pts {
 			kind, _ := t.Decide(p.conf)
+			if p.outside {
+				outside++
+				if kind != answer.KindAnswer && kind != answer.KindChoices {
+					fellBack++
+				}
+			}
 			switch kind {
 			case answer.KindAnswer:
 				answers++
@@ -107,7 +119,8 @@ func Tune(ctx context.Context, e *answer.Engine, qs []Question) answer.Settings 
 			}
 		}
 		sc.ok = (answers == 0 || float64(answers-wrong) >= AnswerPrecision*float64(answers)) &&
-			float64(choices) <= MaxChoicesRate*float64(len(pts))
+			float64(choices) <= MaxChoicesRate*float64(len(pts)) &&
+			float64(fellBack) >= MinFallback*float64(outside)
 		return sc
 	}
 	type pick struct {

@@ -120,11 +120,14 @@ func knownShare(units []unit, total float64) float64 {
 // Calibration: how many probes at most, in how many folds, from at most
 // how many entries, and how many of each label are needed to learn from.
 const (
-	maxProbes    = 1200
-	folds        = 4
-	foldEntries  = 1200
-	minPositives = 20
-	minNegatives = 20
+	maxProbes = 1200
+	folds     = 4
+	// wholeQuestions is how many questions of an entry left out whole
+	// are asked: its questions are much alike.
+	wholeQuestions = 3
+	foldEntries    = 600
+	minPositives   = 20
+	minNegatives   = 20
 )
 
 // probe is one question asked of a fold's knowledge.
@@ -135,11 +138,12 @@ type probe struct {
 
 // calibrate learns the confidence model from the knowledge itself. The
 // entries (at most foldEntries of them, spread evenly through a large
-// base) are dealt into folds; each fold is a copy of the knowledge in
-// which
-//   - a quarter of the entries are left out whole, their questions then
-//     asked of the rest (in-domain negatives: out-of-scope questions in
-//     the knowledge's own words), and
+// base) are dealt into four parts, and four folds are built, each a copy
+// of the knowledge in which
+//   - one part of the entries (a different one in each fold) is left
+//     out whole, a few of their questions then asked of the rest
+//     (in-domain negatives: out-of-scope questions in the knowledge's
+//     own words), and
 //   - the others each lose one question, which is then asked (a positive
 //     when its entry comes first: an alternate a patient might have typed);
 //
@@ -150,7 +154,7 @@ type probe struct {
 // deterministic.
 func (ix *Index) calibrate(outOfScope []string) model {
 	n := len(ix.base.Entries)
-	if n < 2*folds {
+	if n < 8 {
 		return defaultModel
 	}
 	var pick []int
@@ -221,12 +225,12 @@ func (ix *Index) fold(pick []int, f, limit int) (*Index, []probe) {
 	for k, i := range pick {
 		e := ix.base.Entries[i]
 		qs := e.Questions()
-		if (k+f)%folds == 0 { // left out whole
-			held = append(held, qs...)
+		if k%4 == f { // left out whole; a few of its questions are asked
+			held = append(held, qs[:min(len(qs), wholeQuestions)]...)
 			continue
 		}
 		if len(qs) > 1 { // loses one question, a different one in each fold
-			j := (k/folds + f) % len(qs)
+			j := (k/4 + f) % len(qs)
 			kept := append(append([]string{}, qs[:j]...), qs[j+1:]...)
 			e.Question, e.Alternates = kept[0], kept[1:]
 			alts = append(alts, probe{qs[j], len(entries)})

@@ -243,12 +243,19 @@ func newSemantic(questions [][][]token, synonyms [][][]token) *semantic {
 	return s
 }
 
+// pcSample is how many questions the common component is computed from.
+const pcSample = 2000
+
 // principal returns the first principal component (uncentred, as SIF
 // does) of the rows, by power iteration from a fixed start.
 func principal(rows [][]float32, dims int) []float32 {
 	cov := make([]float64, dims*dims)
 	n := 0
-	for _, r := range rows {
+	// Up to pcSample rows, spread evenly, tell the common direction as
+	// well as all of a large knowledge base's.
+	step := max(1, len(rows)/pcSample)
+	for i := 0; i < len(rows); i += step {
+		r := rows[i]
 		if r == nil {
 			continue
 		}
