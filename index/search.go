@@ -593,11 +593,7 @@ func (u *matchUnit) covered(bits []uint64) (float64, *matchForm) {
 // match measures how the entry matches the matcher's question. It
 // computes exactly what refMatch (match_test.go) does, in the same order of
 // floating-point operations, with sets of stems as bitsets.
-func (mt *matcher) match(e *entryTerms) matchStats { return mt.matchSkip(e, -1) }
-
-// matchSkip is match as if the entry lacked its question number skip
-// (-1: none), for calibration (see calibrate).
-func (mt *matcher) matchSkip(e *entryTerms, skip int) matchStats {
+func (mt *matcher) match(e *entryTerms) matchStats {
 	var m matchStats
 	total := mt.total
 	// What the keywords and answer give each unit is the same for every
@@ -614,9 +610,6 @@ func (mt *matcher) matchSkip(e *entryTerms, skip int) matchStats {
 	// The entry's questions together cover what each covers: their union.
 	clear(mt.all)
 	for vi, v := range e.variants {
-		if vi == skip {
-			continue
-		}
 		mt.presence(v, mt.pres)
 		none := true
 		for w, b := range mt.pres {

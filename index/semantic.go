@@ -306,15 +306,14 @@ func (s *semantic) query(toks []token) []float32 {
 	return s.finish(s.raw(toks, nil))
 }
 
-// entry returns the best cosine between q and one of entry i's questions,
-// leaving out question skip (-1: none).
-func (s *semantic) entry(q []float32, i, skip int) float64 {
+// entry returns the best cosine between q and one of entry i's questions.
+func (s *semantic) entry(q []float32, i int) float64 {
 	if q == nil {
 		return 0
 	}
 	best := 0.0
-	for k, r := range s.rows[s.first[i]:s.first[i+1]] {
-		if k == skip || r == nil {
+	for _, r := range s.rows[s.first[i]:s.first[i+1]] {
+		if r == nil {
 			continue
 		}
 		best = max(best, dot(q, r))
@@ -349,13 +348,13 @@ func (ix *Index) semanticCandidates(qv []float32, res *[]candidate) []float64 {
 	sims := make([]float64, 0, len(*res)+semExtra)
 	if len(ix.sem.rows) > semScanMax {
 		for _, c := range *res {
-			sims = append(sims, ix.sem.entry(qv, c.entry, -1))
+			sims = append(sims, ix.sem.entry(qv, c.entry))
 		}
 		return sims
 	}
 	all := make([]float64, len(ix.entries))
 	for i := range all {
-		all[i] = ix.sem.entry(qv, i, -1)
+		all[i] = ix.sem.entry(qv, i)
 	}
 	in := make(map[int]bool, len(*res))
 	for _, c := range *res {
