@@ -143,21 +143,22 @@ func (e *Engine) Answer(ctx context.Context, message string) Reply {
 	for _, h := range hits {
 		r.Candidates = append(r.Candidates, Candidate{EntryID: h.Entry.ID, Score: round(h.Confidence)})
 	}
-	s := e.settings
-	switch {
-	case len(hits) == 0 || hits[0].Confidence < s.Choices:
+	conf := make([]float64, len(hits))
+	for i, h := range hits {
+		conf[i] = h.Confidence
+	}
+	kind, n := e.settings.Decide(conf)
+	switch kind {
+	case KindFallback:
 		r.Kind, r.Text = KindFallback, e.fallbackText(q)
 		if len(hits) > 0 {
 			r.Score = round(hits[0].Confidence)
 		}
-	case hits[0].Confidence >= s.Answer && (len(hits) == 1 || hits[0].Confidence-hits[1].Confidence >= s.Margin || hits[1].Confidence < s.Choices):
+	case KindAnswer:
 		r = e.entryReply(r, hits[0].Entry, hits[0].Confidence)
 	default:
 		r.Kind, r.Score = KindChoices, round(hits[0].Confidence)
-		for i, h := range hits {
-			if i == 3 || (i > 0 && (h.Confidence < s.Choices || hits[0].Confidence-h.Confidence > 0.15)) {
-				break
-			}
+		for _, h := range hits[:n] {
 			r.Choices = append(r.Choices, Choice{EntryID: h.Entry.ID, Title: h.Entry.Question})
 		}
 		if len(r.Choices) == 1 {

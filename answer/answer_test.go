@@ -167,12 +167,12 @@ func TestChoices(t *testing.T) {
 			if !ok || c.Title != ent.Question {
 				t.Errorf("%q: choice %+v is not an entry with its question as title", q, c)
 			}
-			// Choices are the top candidates, in order, close to the best.
+			// Choices are the top candidates, in order, each likely enough.
 			if r.Candidates[i].EntryID != c.EntryID {
 				t.Errorf("%q: choice %d is %s, candidate %d is %s", q, i, c.EntryID, i, r.Candidates[i].EntryID)
 			}
-			if i > 0 && (r.Candidates[i].Score < s.Choices-0.001 || r.Candidates[0].Score-r.Candidates[i].Score > 0.15+0.001) {
-				t.Errorf("%q: choice %d at %v is not close to the best %v", q, i, r.Candidates[i].Score, r.Candidates[0].Score)
+			if i > 0 && r.Candidates[i].Score < s.Choices-0.001 {
+				t.Errorf("%q: choice %d at %v is below the choices threshold %v", q, i, r.Candidates[i].Score, s.Choices)
 			}
 		}
 		if len(r.Choices) >= 2 {

@@ -25,10 +25,39 @@ type Settings struct {
 	Margin float64 `yaml:"margin"`
 }
 
-// DefaultSettings work before any tuning; confidence is measured the same
-// way for every knowledge base, so they carry over reasonably.
+// DefaultSettings work before any tuning: the confidence is a probability
+// learnt from each knowledge base itself, so they mean the same for any.
+// Answer when the best entry is right with probability 0.8 or more.
 func DefaultSettings() Settings {
-	return Settings{Answer: 0.3, Choices: 0.07, Margin: 0.03}
+	return Settings{Answer: 0.8, Choices: 0.3, Margin: 0.1}
+}
+
+// MaxChoices is the most entries a "did you mean" offers.
+const MaxChoices = 3
+
+// Decide chooses the reply for ranked entries of the given confidences
+// (each an estimate of the probability that the entry is the one asked
+// for), best first: an answer, when the best is at least Answer and no
+// runner-up is within Margin of it; "did you mean" with the n entries (up
+// to MaxChoices) whose confidence is at least Choices, when two or three
+// are, or when one alone is nearer to Answer than to Choices; otherwise
+// the honest fallback.
+func (s Settings) Decide(conf []float64) (kind Kind, n int) {
+	if len(conf) == 0 || conf[0] < s.Choices {
+		return KindFallback, 0
+	}
+	lone := len(conf) < 2 || conf[1] < s.Choices
+	if conf[0] >= s.Answer && (lone || conf[0]-conf[1] >= s.Margin) {
+		return KindAnswer, 1
+	}
+	if lone && conf[0] < (s.Choices+s.Answer)/2 {
+		return KindFallback, 0
+	}
+	n = 1
+	for n < min(len(conf), MaxChoices) && conf[n] >= s.Choices {
+		n++
+	}
+	return KindChoices, n
 }
 
 // Validate checks that the thresholds make sense together.

@@ -118,3 +118,28 @@ func TestSettingsWriteRoundTrip(t *testing.T) {
 		t.Errorf("round trip: got %+v, want %+v", got, want)
 	}
 }
+
+func TestDecide(t *testing.T) {
+	s := answer.Settings{Answer: 0.8, Choices: 0.3, Margin: 0.1}
+	tests := []struct {
+		conf []float64
+		kind answer.Kind
+		n    int
+	}{
+		{nil, answer.KindFallback, 0},
+		{[]float64{0.29}, answer.KindFallback, 0},
+		{[]float64{0.9}, answer.KindAnswer, 1},
+		{[]float64{0.9, 0.5}, answer.KindAnswer, 1},             // runner-up further than the margin
+		{[]float64{0.9, 0.85, 0.2}, answer.KindChoices, 2},      // two close entries
+		{[]float64{0.6, 0.4, 0.35, 0.3}, answer.KindChoices, 3}, // at most three
+		{[]float64{0.6, 0.1}, answer.KindChoices, 1},            // alone, but nearer to an answer
+		{[]float64{0.5, 0.1}, answer.KindFallback, 0},           // alone and nearer to the fallback
+		{[]float64{0.5, 0.31}, answer.KindChoices, 2},           // two likely enough
+	}
+	for _, tt := range tests {
+		kind, n := s.Decide(tt.conf)
+		if kind != tt.kind || n != tt.n {
+			t.Errorf("Decide(%v) = %s %d, want %s %d", tt.conf, kind, n, tt.kind, tt.n)
+		}
+	}
+}

@@ -533,7 +533,7 @@ func TestChoicesReportUnanswered(t *testing.T) {
 	e := start(t, setup{opts: func(o *bot.Options) {
 		o.OnUnanswered = func(q string, r answer.Reply) { got <- report{q, r.Kind, len(r.Choices)} }
 	}})
-	q := "how is denervaton performed"
+	q := "facet" // one word, several entries about it
 	r := e.eng.Answer(context.Background(), q)
 	if r.Kind != answer.KindChoices {
 		t.Fatalf("engine answers %q with %s now", q, r.Kind)

@@ -93,11 +93,46 @@ type Report struct {
 	InScope, OutOfScope, Smalltalk, Urgent int
 	// Top1 and MRR5 measure ranking: where the expected entry stands among
 	// the candidates, whatever the reply's kind.
-	Top1, MRR5, OOSRecall, Overall float64
-	SmalltalkAcc, UrgentRecall     float64
-	AnswerAccuracy                 float64 // in-scope questions given exactly the expected entry as an answer
-	InScopeRight                   float64 // in-scope questions whose top reply (answer or first choice) is the expected entry
-	Kinds                          map[answer.Kind]int
+	Top1, MRR5 float64
+	// OOSRecall is the out-of-scope fallback: the share of out-of-scope
+	// questions whose reply is neither an answer nor choices.
+	OOSRecall float64
+	// Overall counts an in-scope question right when it is shown right
+	// (see InScopeRight), an out-of-scope one when it falls back, small
+	// talk and urgent when the reply has that kind.
+	Overall float64
+	// StrictOverall is Overall with only answers counting for in-scope
+	// questions: a "did you mean" is not an answer.
+	StrictOverall              float64
+	SmalltalkAcc, UrgentRecall float64
+	// AnswerAccuracy is "answered right": in-scope questions given exactly
+	// the expected entry as an answer.
+	AnswerAccuracy float64
+	// InScopeRight is "shown right": answered right, or choices whose
+	// first is the expected entry.
+	InScopeRight float64
+	// Answers is how many replies were answers; WrongAnswers how many of
+	// them gave another entry than the expected one (out-of-scope
+	// questions answered included).
+	Answers, WrongAnswers int
+	// AnswerPrecision is right answers over all answers given.
+	AnswerPrecision float64
+	// ChoicesRate is the share of all questions answered with choices.
+	ChoicesRate float64
+	// Calibration compares the confidence of the best candidate with how
+	// often it is right, by tenths of confidence.
+	Calibration []Bin
+	Kinds       map[answer.Kind]int
+}
+
+// Bin is one tenth of the confidence scale: the questions (in scope or
+// out of scope) whose best candidate had a confidence in [Lo, Lo+0.1), and
+// how many of those candidates were the expected entry.
+type Bin struct {
+	Lo         float64
+	N, Right   int
+	MeanScore  float64
+	ShareRight float64
 }
 
 // Run answers every question with the engine and scores the replies.
@@ -107,7 +142,11 @@ type Report struct {
 // the fallback; small talk and urgent when the reply has that kind.
 func Run(ctx context.Context, e *answer.Engine, qs []Question) Report {
 	rep := Report{Kinds: map[answer.Kind]int{}}
-	var top1, rr, oos, right, small, urgent, exact, inRight float64
+	var top1, rr, oos, right, strict, small, urgent, exact, inRight float64
+	bins := make([]Bin, 10)
+	for i := range bins {
+		bins[i].Lo = float64(i) / 10
+	}
 	for _, q := range qs {
 		r := Result{Question: q, Reply: e.Answer(ctx, q.Query)}
 		rep.Kinds[r.Reply.Kind]++
@@ -117,25 +156,50 @@ func Run(ctx context.Context, e *answer.Engine, qs []Question) Report {
 				break
 			}
 		}
+		switch r.Reply.Kind {
+		case answer.KindAnswer:
+			rep.Answers++
+			if r.Reply.EntryID != q.Expected {
+				rep.WrongAnswers++
+			}
+		case answer.KindChoices:
+			rep.ChoicesRate++
+		}
+		if q.Expected != ExpectSmalltalk && q.Expected != ExpectUrgent && r.Reply.Kind != answer.KindSmalltalk && r.Reply.Kind != answer.KindUrgent {
+			score, ok := 0.0, false
+			if len(r.Reply.Candidates) > 0 {
+				score, ok = r.Reply.Candidates[0].Score, r.Reply.Candidates[0].EntryID == q.Expected
+			}
+			b := &bins[min(9, max(0, int(score*10)))]
+			b.N++
+			b.MeanScore += score
+			if ok {
+				b.Right++
+			}
+		}
+		strictRight := false
 		switch q.Expected {
 		case ExpectFallback:
 			rep.OutOfScope++
-			r.Right = r.Reply.Kind == answer.KindFallback
+			r.Right = r.Reply.Kind != answer.KindAnswer && r.Reply.Kind != answer.KindChoices
 			if r.Right {
 				oos++
 			}
+			strictRight = r.Right
 		case ExpectSmalltalk:
 			rep.Smalltalk++
 			r.Right = r.Reply.Kind == answer.KindSmalltalk
 			if r.Right {
 				small++
 			}
+			strictRight = r.Right
 		case ExpectUrgent:
 			rep.Urgent++
 			r.Right = r.Reply.Kind == answer.KindUrgent
 			if r.Right {
 				urgent++
 			}
+			strictRight = r.Right
 		default:
 			rep.InScope++
 			r.Right = TopEntry(r.Reply) == q.Expected
@@ -147,6 +211,7 @@ func Run(ctx context.Context, e *answer.Engine, qs []Question) Report {
 			}
 			if r.Reply.Kind == answer.KindAnswer && r.Reply.EntryID == q.Expected {
 				exact++
+				strictRight = true
 			}
 			if r.Rank > 0 && r.Rank <= 5 {
 				rr += 1 / float64(r.Rank)
@@ -154,6 +219,9 @@ func Run(ctx context.Context, e *answer.Engine, qs []Question) Report {
 		}
 		if r.Right {
 			right++
+		}
+		if strictRight {
+			strict++
 		}
 		rep.Results = append(rep.Results, r)
 	}
@@ -163,6 +231,16 @@ func Run(ctx context.Context, e *answer.Engine, qs []Question) Report {
 	rep.SmalltalkAcc = ratio(small, rep.Smalltalk)
 	rep.UrgentRecall = ratio(urgent, rep.Urgent)
 	rep.Overall = ratio(right, len(qs))
+	rep.StrictOverall = ratio(strict, len(qs))
+	rep.AnswerPrecision = ratio(float64(rep.Answers-rep.WrongAnswers), rep.Answers)
+	rep.ChoicesRate = ratio(rep.ChoicesRate, len(qs))
+	for i := range bins {
+		if bins[i].N > 0 {
+			bins[i].MeanScore /= float64(bins[i].N)
+			bins[i].ShareRight = float64(bins[i].Right) / float64(bins[i].N)
+		}
+	}
+	rep.Calibration = bins
 	return rep
 }
 
@@ -196,24 +274,29 @@ func (rep Report) Print(w io.Writer, misses bool) {
 	}
 	fmt.Fprintf(w, "questions            %d (in scope %d, out of scope %d, smalltalk %d, urgent %d)\n",
 		len(rep.Results), rep.InScope, rep.OutOfScope, rep.Smalltalk, rep.Urgent)
-	fmt.Fprintf(w, "in-scope top-1       %s\n", f(rep.Top1))
-	fmt.Fprintf(w, "in-scope MRR@5       %s\n", f(rep.MRR5))
-	fmt.Fprintf(w, "in-scope right       %s (the reply's top entry is the expected one)\n", f(rep.InScopeRight))
-	fmt.Fprintf(w, "in-scope answered    %s (a confident answer with the expected entry)\n", f(rep.AnswerAccuracy))
-	fmt.Fprintf(w, "out-of-scope recall  %s\n", f(rep.OOSRecall))
+	fmt.Fprintf(w, "ranking top-1        %s (in scope: the expected entry ranked first)\n", f(rep.Top1))
+	fmt.Fprintf(w, "ranking MRR@5        %s\n", f(rep.MRR5))
+	fmt.Fprintf(w, "answered right       %s (in scope: an answer with the expected entry)\n", f(rep.AnswerAccuracy))
+	fmt.Fprintf(w, "shown right          %s (in scope: answered right, or the expected entry first among choices)\n", f(rep.InScopeRight))
+	fmt.Fprintf(w, "wrong answers        %d of %d answers (out-of-scope questions answered included)\n", rep.WrongAnswers, rep.Answers)
+	fmt.Fprintf(w, "answer precision     %s\n", f(rep.AnswerPrecision))
+	fmt.Fprintf(w, "choices rate         %s (of all questions)\n", f(rep.ChoicesRate))
+	fmt.Fprintf(w, "out-of-scope fallback %s (neither an answer nor choices)\n", f(rep.OOSRecall))
 	if rep.Smalltalk > 0 {
 		fmt.Fprintf(w, "smalltalk accuracy   %s\n", f(rep.SmalltalkAcc))
 	}
 	if rep.Urgent > 0 {
 		fmt.Fprintf(w, "urgent recall        %s\n", f(rep.UrgentRecall))
 	}
-	fmt.Fprintf(w, "overall accuracy     %s\n", f(rep.Overall))
+	fmt.Fprintf(w, "strict overall       %s (answered right + out-of-scope fallbacks)\n", f(rep.StrictOverall))
+	fmt.Fprintf(w, "overall              %s (shown right + out-of-scope fallbacks)\n", f(rep.Overall))
 	kinds := make([]string, 0, len(rep.Kinds))
 	for k, n := range rep.Kinds {
 		kinds = append(kinds, fmt.Sprintf("%s %d", k, n))
 	}
 	sort.Strings(kinds)
 	fmt.Fprintf(w, "reply kinds          %s\n", strings.Join(kinds, ", "))
+	rep.PrintCalibration(w)
 	if !misses {
 		return
 	}
@@ -226,5 +309,19 @@ func (rep Report) Print(w io.Writer, misses bool) {
 			got += " " + e
 		}
 		fmt.Fprintf(w, "miss line %d: %q expected %s, got %s (score %.3f)\n", r.Line, r.Query, r.Expected, got, r.Reply.Score)
+	}
+}
+
+// PrintCalibration writes the calibration table: for each tenth of the
+// best candidate's confidence, how many questions fell in it, their mean
+// confidence and the share whose best candidate was right. A calibrated
+// confidence reads about the same in both columns.
+func (rep Report) PrintCalibration(w io.Writer) {
+	fmt.Fprintln(w, "calibration          confidence  questions  mean  share right")
+	for _, b := range rep.Calibration {
+		if b.N == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "                     %.1f-%.1f     %5d      %.2f  %.2f\n", b.Lo, b.Lo+0.1, b.N, b.MeanScore, b.ShareRight)
 	}
 }

@@ -11,19 +11,38 @@ import (
 // tune to let the bot answer outright; below it the bot offers choices.
 const AnswerPrecision = 0.9
 
+// MinAnswer is the lowest answer threshold tune chooses: the confidence
+// is a probability, and the bot does not answer outright when its answer
+// is more likely wrong than right, however the questions it was tuned on
+// came out.
+const MinAnswer = 0.5
+
+// MinFallback is the least share of out-of-scope questions tune lets
+// get an answer or "did you mean" wrong: they must get the honest fallback.
+const MinFallback = 0.9
+
+// MaxChoicesRate is the largest share of questions tune lets the bot
+// answer with "did you mean": a bot that hedges on everything is no help.
+const MaxChoicesRate = 0.3
+
 // Tune chooses thresholds for the engine's knowledge from labelled questions.
 //
-// The fallback threshold (Settings.Choices) is the one that makes the most
-// replies right overall: every in-scope question whose best entry is right,
-// every out-of-scope question that falls back. Among equally good thresholds
-// it takes the middle one, to leave room on both sides for questions it has
-// not seen. The answer threshold is then the lowest confidence above which at
-// least AnswerPrecision of replies would be the right entry; below it, the
-// patient is offered choices instead of one confident answer.
+// It tries every pair of an answer and a choices threshold among the
+// confidences the questions' best entries get, replies to each question as
+// the engine would (answer.Settings.Decide), and keeps the pair with the
+// best overall figure (shown right plus out-of-scope fallbacks) among those
+// whose answers are right at least AnswerPrecision of the time, that
+// offer choices to at most MaxChoicesRate of the questions, that give at
+// least MinFallback of the out-of-scope questions the fallback, and with an
+// answer threshold of at least MinAnswer (when no pair meets all of these,
+// the best of all); among equals,
+// the one that answers most questions right, then the middle one, to leave
+// room on both sides for questions it has not seen. The margin is kept.
 func Tune(ctx context.Context, e *answer.Engine, qs []Question) answer.Settings {
 	type point struct {
-		score            float64
-		inRight, in, out bool
+		conf    []float64
+		topOK   bool // the best candidate is the expected entry
+		outside bool // out of scope
 	}
 	var pts []point
 	for _, q := range qs {
@@ -34,10 +53,12 @@ func Tune(ctx context.Context, e *answer.Engine, qs []Question) answer.Settings 
 		if r.Kind == answer.KindSmalltalk || r.Kind == answer.KindUrgent {
 			continue
 		}
-		p := point{out: q.Expected == ExpectFallback, in: q.Expected != ExpectFallback}
+		p := point{outside: q.Expected == ExpectFallback}
+		for _, c := range r.Candidates {
+			p.conf = append(p.conf, c.Score)
+		}
 		if len(r.Candidates) > 0 {
-			p.score = r.Candidates[0].Score
-			p.inRight = p.in && r.Candidates[0].EntryID == q.Expected
+			p.topOK = !p.outside && r.Candidates[0].EntryID == q.Expected
 		}
 		pts = append(pts, p)
 	}
@@ -45,59 +66,97 @@ func Tune(ctx context.Context, e *answer.Engine, qs []Question) answer.Settings 
 	if len(pts) == 0 {
 		return s
 	}
-	sort.Slice(pts, func(i, j int) bool { return pts[i].score < pts[j].score })
-	// Threshold candidates: 0, and midpoints between distinct scores.
+	// Threshold candidates: midpoints between distinct best confidences,
+	// at most about 80 of them, spread by rank.
+	var tops []float64
+	for _, p := range pts {
+		if len(p.conf) > 0 {
+			tops = append(tops, p.conf[0])
+		}
+	}
+	sort.Float64s(tops)
 	cands := []float64{0}
-	for i := 1; i < len(pts); i++ {
-		if pts[i].score > pts[i-1].score {
-			cands = append(cands, (pts[i].score+pts[i-1].score)/2)
+	step := max(1, len(tops)/80)
+	for i := step; i < len(tops); i += step {
+		if tops[i] > tops[i-1] {
+			cands = append(cands, round4((tops[i]+tops[i-1])/2))
 		}
 	}
-	cands = append(cands, pts[len(pts)-1].score+0.001)
-	acc := func(t float64) int {
-		n := 0
+	cands = append(cands, 1)
+	type score struct {
+		right, answeredRight int
+		ok                   bool
+	}
+	eval := func(t answer.Settings) score {
+		var sc score
+		answers, wrong, choices, outside, fellBack := 0, 0, 0, 0, 0
 		for _, p := range pts {
-			if p.score >= t {
-				if p.inRight {
-					n++
-				}
-			} else if p.out {
-				n++
-			}
-		}
-		return n
-	}
-	best, bestTs := -1, []float64(nil)
-	for _, t := range cands {
-		switch a := acc(t); {
-		case a > best:
-			best, bestTs = a, []float64{t}
-		case a == best:
-			bestTs = append(bestTs, t)
-		}
-	}
-	s.Choices = round4(bestTs[len(bestTs)/2])
-	s.Answer = 1
-	for _, t := range cands {
-		if t < s.Choices {
-			continue
-		}
-		right, n := 0, 0
-		for _, p := range pts {
-			if p.score >= t {
-				n++
-				if p.inRight {
-					right++
+			kind, _ := t.Decide(p.conf)
+			if p.outside {
+				outside++
+				if kind != answer.KindAnswer && kind != answer.KindChoices {
+					fellBack++
 				}
 			}
+			switch kind {
+			case answer.KindAnswer:
+				answers++
+				if p.topOK {
+					sc.right++
+					sc.answeredRight++
+				} else {
+					wrong++
+				}
+			case answer.KindChoices:
+				choices++
+				if p.topOK {
+					sc.right++
+				}
+			default:
+				if p.outside {
+					sc.right++
+				}
+			}
 		}
-		if n > 0 && float64(right)/float64(n) >= AnswerPrecision {
-			s.Answer = round4(t)
-			break
+		sc.ok = (answers == 0 || float64(answers-wrong) >= AnswerPrecision*float64(answers)) &&
+			float64(choices) <= MaxChoicesRate*float64(len(pts)) &&
+			float64(fellBack) >= MinFallback*float64(outside)
+		return sc
+	}
+	type pick struct {
+		s  answer.Settings
+		sc score
+	}
+	var best []pick
+	better := func(a, b score) int {
+		switch {
+		case a.ok != b.ok:
+			if a.ok {
+				return 1
+			}
+			return -1
+		case a.right != b.right:
+			return a.right - b.right
+		}
+		return a.answeredRight - b.answeredRight
+	}
+	for _, c := range cands {
+		for _, a := range append(cands, MinAnswer) {
+			if a < c || a < MinAnswer {
+				continue
+			}
+			t := s
+			t.Choices, t.Answer = c, a
+			sc := eval(t)
+			switch {
+			case len(best) == 0 || better(sc, best[0].sc) > 0:
+				best = []pick{{t, sc}}
+			case better(sc, best[0].sc) == 0:
+				best = append(best, pick{t, sc})
+			}
 		}
 	}
-	s.Answer = min(s.Answer, 1)
-	return s
+	return best[len(best)/2].s
 }
 
 func round4(f float64) float64 { return float64(int(f*10000+0.5)) / 10000 }

@@ -86,6 +86,14 @@ type Index struct {
 	// bm25Scale is the typical BM25 score of an entry for its own
 	// question, so that BM25 reads on the same scale in any index.
 	bm25Scale float64
+	// sem holds the vectors of the entries' questions (see semantic).
+	sem *semantic
+	// conf is the confidence model learnt from the knowledge (see calibrate).
+	conf model
+	// typicalWeight is the median weight of the knowledge's questions.
+	typicalWeight float64
+	// oos are the knowledge's out-of-scope examples.
+	oos []oosExample
 }
 
 // entryTerms is an entry's analysed text, kept for re-ranking and confidence.
@@ -136,6 +144,12 @@ func fieldOptions(m *mapping.IndexMappingImpl, field string) bleveindex.FieldInd
 // analysedField), exactly as its analyzers would have made them, instead
 // of analysing every text again. The analysis runs in parallel.
 func Build(base *knowledge.Base) (*Index, error) {
+	return build(base, true)
+}
+
+// build is Build; calibrated says whether to learn the confidence model
+// (see calibrate), or to use the default one.
+func build(base *knowledge.Base, calibrated bool) (*Index, error) {
 	m, err := newMapping()
 	if err != nil {
 		return nil, fmt.Errorf("index mapping: %w", err)
@@ -165,6 +179,22 @@ func Build(base *knowledge.Base) (*Index, error) {
 	indexed := make(chan error, 1)
 	go func() { indexed <- bi.Batch(batch) }()
 	nVariants := 0
+	questions := make([][][]token, len(analysed))
+	for i := range analysed {
+		questions[i] = analysed[i].questions
+	}
+	var synonyms [][][]token
+	for _, g := range base.Synonyms {
+		var members [][]token
+		for _, m := range g {
+			if toks := ix.an.tokens(m); len(toks) > 0 {
+				members = append(members, toks)
+			}
+		}
+		synonyms = append(synonyms, members)
+	}
+	semDone := make(chan *semantic, 1)
+	go func() { semDone <- newSemantic(questions, synonyms) }()
 	for i := range base.Entries {
 		a := &analysed[i]
 		var et entryTerms
@@ -194,6 +224,7 @@ func Build(base *knowledge.Base) (*Index, error) {
 		et.extra = newTermSet(extraIDs)
 		for _, t := range et.extra {
 			ix.terms.keyword[t] = true
+			ix.terms.kwDF[t]++
 		}
 		et.answer = newTermSet(ids(a.answer))
 		for g := range a.grams {
@@ -202,6 +233,18 @@ func Build(base *knowledge.Base) (*Index, error) {
 		ix.entries = append(ix.entries, et)
 		*a = analysedEntry{} // done with it
 	}
+	// Staff's out-of-scope examples, as entries of their own that are
+	// never answered (see outOfScope); their words are numbered like the
+	// knowledge's but counted in no question.
+	for _, q := range base.OutOfScope {
+		toks := ix.an.tokens(q)
+		ids := make([]int32, len(toks))
+		for j, t := range toks {
+			ids[j] = ix.terms.add(t.stem)
+		}
+		ix.oos = append(ix.oos, oosExample{toks: toks, terms: entryTerms{variants: []termSet{newTermSet(ids)}}})
+	}
+	ix.sem = <-semDone
 	if err := <-indexed; err != nil {
 		bi.Close()
 		return nil, fmt.Errorf("index: %w", err)
@@ -219,6 +262,16 @@ func Build(base *knowledge.Base) (*Index, error) {
 			et.variantW = append(et.variantW, w)
 		}
 	}
+	for i := range ix.oos {
+		o := &ix.oos[i]
+		w := 0.0
+		for _, t := range o.terms.variants[0] {
+			w += ix.terms.idf[t]
+		}
+		o.terms.variantW = []float64{w}
+		o.terms.all = o.terms.variants[0]
+		o.vec = ix.sem.query(o.toks)
+	}
 	ix.syn = ix.analyseSynonyms(base.Synonyms)
 	ix.indexSynonyms()
 	if err := ix.fieldVocabulary(); err != nil {
@@ -230,6 +283,19 @@ func Build(base *knowledge.Base) (*Index, error) {
 		return nil, fmt.Errorf("index: %w", err)
 	}
 	ix.bm25Scale = ix.selfScore()
+	var ws []float64
+	for _, et := range ix.entries {
+		ws = append(ws, et.variantW...)
+	}
+	sort.Float64s(ws)
+	ix.typicalWeight = 1
+	if len(ws) > 0 && ws[len(ws)/2] > 0 {
+		ix.typicalWeight = ws[len(ws)/2]
+	}
+	ix.conf = defaultModel
+	if calibrated {
+		ix.conf = ix.calibrate(base.OutOfScope)
+	}
 	return ix, nil
 }
 

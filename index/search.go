@@ -2,7 +2,6 @@ package index
 
 import (
 	"context"
-	"math"
 	"math/bits"
 	"slices"
 	"sort"
@@ -21,7 +20,8 @@ type Hit struct {
 	// threshold means much the same for any knowledge base.
 	Confidence float64
 
-	bm25, rank float64
+	bm25, rank, sem float64
+	index           int // the entry's number
 }
 
 // gramShare: letter pieces found in the questions of more than this share
@@ -91,49 +91,69 @@ func (ix *Index) newForm(stems []string, credit float64) form {
 // of scope); and the square root of the share of the question the entry's
 // questions, keywords and answer cover.
 func (ix *Index) Search(ctx context.Context, question string, n int) ([]Hit, error) {
+	hits, _, err := ix.search(ctx, question, n)
+	return hits, err
+}
+
+// search is Search, also returning each hit's confidence features.
+func (ix *Index) search(ctx context.Context, question string, n int) ([]Hit, []features, error) {
 	toks := ix.an.tokens(question)
-	units := ix.units(toks)
+	fixed := ix.corrected(toks)
+	units := ix.unitsOf(fixed)
 	if len(units) == 0 || n <= 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	res, err := ix.bm25(ctx, ix.request(toks, units), max(n, maxCandidates))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	total, knownW := 0.0, 0.0
+	qv := ix.sem.query(fixed)
+	sims := ix.semanticCandidates(qv, &res)
+	total := 0.0
 	for _, u := range units {
 		total += u.weight
-		if u.known {
-			knownW += u.weight
-		}
 	}
 	top := 0.0
 	for _, h := range res {
 		top = max(top, h.score)
 	}
 	if total == 0 || top == 0 {
-		return []Hit{}, nil
+		return []Hit{}, nil, nil
 	}
-	known := math.Pow(knownW/total, 3)
-	hits := make([]Hit, 0, len(res))
+	known := knownShare(units, total)
 	mt := ix.newMatcher(units, total)
 	defer ix.releaseMatcher(mt)
-	for _, h := range res {
+	all := make([]scored, len(res))
+	for k, h := range res {
 		m := mt.match(&ix.entries[h.entry])
-		hit := Hit{Entry: &ix.base.Entries[h.entry], bm25: h.score}
-		hit.rank = h.score/top + m.f1 + 0.5*m.precision + 0.5*m.ownWords
-		hit.Confidence = known * max(
-			min(1, h.score/ix.bm25Scale)*math.Sqrt(m.coverage),
-			// A question that is, nearly word for word, one of the entry's
-			// own is answered with confidence however common its words are.
-			math.Pow(m.f1, 6))
-		hits = append(hits, hit)
+		all[k] = scored{entry: h.entry, bm25: h.score, m: m, sem: sims[k]}
+		all[k].rank = h.score/top + m.f1 + 0.5*m.precision + 0.5*m.ownWords + semWeight*sims[k]
 	}
-	sort.SliceStable(hits, func(i, j int) bool { return hits[i].rank > hits[j].rank })
-	if len(hits) > n {
-		hits = hits[:n]
+	order := make([]int, len(all))
+	for k := range order {
+		order[k] = k
 	}
-	return hits, nil
+	sort.SliceStable(order, func(i, j int) bool { return all[order[i]].rank > all[order[j]].rank })
+	if len(order) > n {
+		order = order[:n]
+	}
+	// A question closer to one of staff's out-of-scope examples than to
+	// every entry is out of scope: no hit is likely.
+	outside := false
+	if len(order) > 0 {
+		outside = ix.outOfScope(mt, qv) >= all[order[0]].rank-all[order[0]].bm25/top
+	}
+	hits := make([]Hit, len(order))
+	xs := make([]features, len(order))
+	for k, o := range order {
+		c := all[o]
+		xs[k] = ix.featuresOf(all, o, known, total)
+		hits[k] = Hit{Entry: &ix.base.Entries[c.entry], Confidence: ix.conf.predict(xs[k]), bm25: c.bm25, sem: c.sem, rank: c.rank, index: c.entry}
+		if outside {
+			hits[k].Confidence = min(hits[k].Confidence, outsideConfidence)
+		}
+	}
+	return hits, xs, nil
 }
 
 // request builds the Bleve search for a question: every form of every unit
@@ -247,6 +267,12 @@ func (ix *Index) fieldQueries(f form) []query.Query {
 
 // units turns a question's words into weighted units of meaning.
 func (ix *Index) units(question []token) []unit {
+	return ix.unitsOf(ix.corrected(question))
+}
+
+// corrected returns the question's words with chat short forms spelt out
+// and typos corrected.
+func (ix *Index) corrected(question []token) []token {
 	toks := slices.Clone(question)
 	// Spell out chat short forms ("u", "pls"; see chatWords) and correct
 	// typos: a word the index has never seen, close to one it has, unless
@@ -272,6 +298,11 @@ func (ix *Index) units(question []token) []unit {
 			}
 		}
 	}
+	return toks
+}
+
+// unitsOf turns corrected words into weighted units of meaning.
+func (ix *Index) unitsOf(toks []token) []unit {
 	st := stems(toks)
 	var units []unit
 	covered := make([]bool, len(st))

@@ -12,7 +12,9 @@ type terms struct {
 	df []int32 // number of question variants containing the term
 	// keyword marks terms of entries' keywords and topics.
 	keyword []bool
-	idf     []float64 // BM25 inverse document frequency over question variants
+	// kwDF counts the entries whose keywords or topic have the term.
+	kwDF []int32
+	idf  []float64 // BM25 inverse document frequency over question variants
 	// maxIDF is the weight of a term no question contains.
 	maxIDF float64
 }
@@ -28,6 +30,7 @@ func (t *terms) add(s string) int32 {
 	t.id[s] = i
 	t.df = append(t.df, 0)
 	t.keyword = append(t.keyword, false)
+	t.kwDF = append(t.kwDF, 0)
 	return i
 }
 

@@ -2,8 +2,9 @@
 // clinic staff edit, loaded and validated into entries the index can search.
 //
 // A knowledge folder holds *.yaml files. Each may list `entries:` (the
-// questions and passages patients read) and `synonyms:` (groups of words
-// patients use interchangeably). Two names are reserved for other owners and
+// questions and passages patients read), `synonyms:` (groups of words
+// patients use interchangeably) and `out_of_scope:` (example questions the
+// clinic does not answer). Two names are reserved for other owners and
 // are not read here: settings.yaml (answer thresholds) and red_flags.yaml
 // (urgent-symptom rules).
 package knowledge
@@ -60,6 +61,10 @@ func (p Pos) String() string {
 type Base struct {
 	Entries  []Entry
 	Synonyms [][]string
+	// OutOfScope lists example questions the knowledge does not answer
+	// (the files' `out_of_scope:` lists): a question close to one of them
+	// gets the honest fallback.
+	OutOfScope []string
 	// Files lists the files that were read, in order.
 	Files []string
 

@@ -167,8 +167,27 @@ func parseFile(b *Base, name string, data []byte) (ErrorList, bool) {
 				}
 				b.Synonyms = append(b.Synonyms, clean)
 			}
+		case "out_of_scope":
+			if isNull(val) {
+				continue
+			}
+			if val.Kind != yaml.SequenceNode {
+				fail(val.Line, "", "`out_of_scope` must be a list of example questions the clinic does not answer, each starting with `- `")
+				continue
+			}
+			for _, q := range val.Content {
+				if q.Kind != yaml.ScalarNode || isNull(q) {
+					fail(q.Line, "", "each `out_of_scope` item must be one question written as text, e.g. `- what is the price of bitcoin`")
+					continue
+				}
+				if t := strings.TrimSpace(q.Value); t != "" {
+					b.OutOfScope = append(b.OutOfScope, t)
+				} else {
+					fail(q.Line, "", "an `out_of_scope` question is empty")
+				}
+			}
 		default:
-			fail(key.Line, "", "unknown top-level key %q (expected `entries` or `synonyms`)", key.Value)
+			fail(key.Line, "", "unknown top-level key %q (expected `entries`, `synonyms` or `out_of_scope`)", key.Value)
 		}
 	}
 	return errs, true

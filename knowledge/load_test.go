@@ -63,7 +63,22 @@ func TestLoadDirRejects(t *testing.T) {
 		{
 			name: "unknown top-level key",
 			yaml: good + "faqs:\n  - id: other\n",
-			line: 5, msg: `unknown top-level key "faqs" (expected ` + "`entries` or `synonyms`)",
+			line: 5, msg: `unknown top-level key "faqs" (expected ` + "`entries`, `synonyms` or `out_of_scope`)",
+		},
+		{
+			name: "out_of_scope is not a list",
+			yaml: good + "out_of_scope: what is bitcoin\n",
+			line: 5, msg: "`out_of_scope` must be a list of example questions",
+		},
+		{
+			name: "out_of_scope item is not text",
+			yaml: good + "out_of_scope:\n  - price of bitcoin\n  - [a, b]\n",
+			line: 7, msg: "each `out_of_scope` item must be one question written as text",
+		},
+		{
+			name: "out_of_scope item is empty",
+			yaml: good + "out_of_scope:\n  - price of bitcoin\n  - \"  \"\n",
+			line: 7, msg: "an `out_of_scope` question is empty",
 		},
 		{
 			name: "top level is not a mapping",
@@ -569,5 +584,25 @@ func TestRelatedCheckedOnceEveryFileParses(t *testing.T) {
 	list = errorList(t, func() error { _, err := knowledge.LoadDir(writeDir(t, files)); return err }())
 	if len(list) != 1 || !strings.Contains(list[0].Msg, `related id "b" does not exist`) {
 		t.Fatalf("got %v, want the missing related id", list)
+	}
+}
+
+func TestLoadOutOfScope(t *testing.T) {
+	dir := t.TempDir()
+	for name, text := range map[string]string{
+		"a.yaml": "entries:\n  - id: fees\n    question: How much does it cost?\n    answer: It depends.\nout_of_scope:\n  - what is the price of bitcoin\n  - \"  book a flight to London  \"\n",
+		"b.yaml": "out_of_scope:\n  - pizza near Harley Street\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, err := knowledge.LoadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"what is the price of bitcoin", "book a flight to London", "pizza near Harley Street"}
+	if !slices.Equal(b.OutOfScope, want) {
+		t.Errorf("OutOfScope = %q, want %q", b.OutOfScope, want)
 	}
 }

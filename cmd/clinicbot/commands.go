@@ -240,14 +240,18 @@ func (e *evalFlags) load() ([]eval.Question, source, *answer.Engine, error) {
 func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var f evalFlags
 	var misses bool
-	var minTop1, minRight, minOOS, minOverall, minSmall float64
+	var minTop1, minRight, minOOS, minOverall, minSmall, minAnswered, minPrecision, minStrict, maxChoices float64
 	err := f.parse("eval", args, stderr, func(fs *flag.FlagSet) {
 		fs.BoolVar(&misses, "misses", false, "list every wrong reply")
 		fs.Float64Var(&minTop1, "min-top1", 0, "fail (exit 1) when in-scope top-1 is below this")
-		fs.Float64Var(&minRight, "min-answer", 0, "fail (exit 1) when the share of in-scope questions whose reply leads with the right entry is below this")
+		fs.Float64Var(&minRight, "min-answer", 0, "fail (exit 1) when shown right (in-scope replies that lead with the right entry) is below this")
 		fs.Float64Var(&minOOS, "min-oos", 0, "fail (exit 1) when out-of-scope recall is below this")
 		fs.Float64Var(&minOverall, "min-overall", 0, "fail (exit 1) when overall accuracy is below this")
 		fs.Float64Var(&minSmall, "min-smalltalk", 0, "fail (exit 1) when small-talk accuracy is below this")
+		fs.Float64Var(&minAnswered, "min-answered", 0, "fail (exit 1) when answered right (in scope) is below this")
+		fs.Float64Var(&minPrecision, "min-precision", 0, "fail (exit 1) when answer precision is below this")
+		fs.Float64Var(&minStrict, "min-strict", 0, "fail (exit 1) when strict overall is below this")
+		fs.Float64Var(&maxChoices, "max-choices", 1, "fail (exit 1) when the choices rate is above this")
 	})
 	if err != nil {
 		return err
@@ -270,15 +274,21 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		n        int
 		got, min float64
 	}{
-		{"in-scope top-1", rep.InScope, rep.Top1, minTop1},
-		{"in-scope right", rep.InScope, rep.InScopeRight, minRight},
-		{"out-of-scope recall", rep.OutOfScope, rep.OOSRecall, minOOS},
-		{"overall accuracy", len(qs), rep.Overall, minOverall},
+		{"ranking top-1", rep.InScope, rep.Top1, minTop1},
+		{"shown right", rep.InScope, rep.InScopeRight, minRight},
+		{"out-of-scope fallback", rep.OutOfScope, rep.OOSRecall, minOOS},
+		{"overall", len(qs), rep.Overall, minOverall},
 		{"smalltalk accuracy", rep.Smalltalk, rep.SmalltalkAcc, minSmall},
+		{"answered right", rep.InScope, rep.AnswerAccuracy, minAnswered},
+		{"answer precision", rep.Answers, rep.AnswerPrecision, minPrecision},
+		{"strict overall", len(qs), rep.StrictOverall, minStrict},
 	} {
 		if g.n > 0 && g.got < g.min {
 			fails = append(fails, fmt.Sprintf("%s %.3f is below %.3f", g.name, g.got, g.min))
 		}
+	}
+	if len(qs) > 0 && rep.ChoicesRate > maxChoices {
+		fails = append(fails, fmt.Sprintf("choices rate %.3f is above %.3f", rep.ChoicesRate, maxChoices))
 	}
 	if len(fails) > 0 {
 		for _, m := range fails {

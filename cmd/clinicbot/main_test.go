@@ -404,12 +404,18 @@ func TestEval(t *testing.T) {
 		"knowledge            embedded clinic knowledge (",
 		"thresholds           answer ",
 		"questions            5 (in scope 2, out of scope 1, smalltalk 1, urgent 1)",
-		"in-scope top-1       1.000",
-		"in-scope MRR@5       1.000",
-		"out-of-scope recall  1.000",
+		"ranking top-1        1.000",
+		"ranking MRR@5        1.000",
+		"answered right       ",
+		"shown right          1.000",
+		"answer precision     ",
+		"choices rate         ",
+		"out-of-scope fallback 1.000",
+		"strict overall       ",
 		"smalltalk accuracy   1.000",
 		"urgent recall        1.000",
-		"overall accuracy     1.000",
+		"overall              1.000",
+		"calibration          ",
 		"reply kinds          ",
 		"time                 ",
 	} {
@@ -423,7 +429,7 @@ func TestEval(t *testing.T) {
 	t.Run("below a minimum", func(t *testing.T) {
 		q := writeFile(t, filepath.Join(t.TempDir(), "q.jsonl"), `{"query": "what is facet joint denervation?", "expected": "fjd-recovery"}`+"\n")
 		code, out, errs := clinicbot(t, "", "eval", "--queries", q, "--min-top1", "0.5", "--misses")
-		if code != 1 || !strings.Contains(errs, "FAIL: in-scope top-1 0.000 is below 0.500") {
+		if code != 1 || !strings.Contains(errs, "FAIL: ranking top-1 0.000 is below 0.500") {
 			t.Errorf("exit %d, stderr %q", code, errs)
 		}
 		if !strings.Contains(out, `miss line 1: "what is facet joint denervation?" expected fjd-recovery`) {
@@ -464,7 +470,7 @@ func TestTune(t *testing.T) {
 	if !strings.HasPrefix(string(data), "# Thresholds chosen by `clinicbot tune` from "+abs) {
 		t.Errorf("settings file lacks its provenance comment:\n%s", data)
 	}
-	for _, want := range []string{"before: answer ", "after:  answer ", "(written to " + out + ")", "overall accuracy"} {
+	for _, want := range []string{"before: answer ", "after:  answer ", "(written to " + out + ")", "overall   "} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("output lacks %q:\n%s", want, stdout)
 		}
