@@ -35,6 +35,7 @@ import (
 
 	"github.com/clinicbot/clinicbot/answer"
 	"github.com/clinicbot/clinicbot/config"
+	"github.com/clinicbot/clinicbot/metrics"
 )
 
 // Options configure a Bot.
@@ -61,6 +62,8 @@ type Options struct {
 	// ShutdownGrace bounds how long Run waits, once its context is
 	// cancelled, for replies already in progress; 0 means 10 seconds.
 	ShutdownGrace time.Duration
+	// Metrics hears of updates, replies and Bot API requests; nil records nothing.
+	Metrics metrics.Observer
 }
 
 // Timing of requests to Telegram.
@@ -103,6 +106,9 @@ type Bot struct {
 	cancelWork context.CancelFunc
 
 	running atomic.Bool
+
+	obs       metrics.Observer
+	conflicts pollConflicts
 
 	// beforeAnswer, if set, is called before each question is answered (tests).
 	beforeAnswer func(question string)
@@ -163,8 +169,12 @@ func New(live *answer.Live, opts Options) (*Bot, error) {
 		disp:    newDispatcher(maxQueuedInChat),
 		recent:  newRecentWords(),
 		backoff: backoffBase,
+		obs:     opts.Metrics,
 
 		attemptTimeout: attemptTimeout,
+	}
+	if b.obs == nil {
+		b.obs = metrics.Nop{}
 	}
 	// The salt makes chat hashes in the logs impossible to reverse by
 	// hashing every possible chat id; see chatHash.
@@ -178,6 +188,7 @@ func New(live *answer.Live, opts Options) (*Bot, error) {
 		serverURL = "https://api.telegram.org"
 	}
 	b.api = newAPIClient(serverURL, t.Token)
+	b.api.observe = b.observeResponse
 	b.api.salvaged = func(ids []int64) {
 		b.log.Warn("telegram: updates this version cannot fully read were answered from their text", "updates", ids)
 	}
@@ -224,6 +235,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		return err
 	}
 	b.setCommands(ctx)
+	b.setProfile(ctx)
 	if b.opts.Telegram.Mode == "webhook" {
 		return b.runWebhook(ctx)
 	}
@@ -260,14 +272,7 @@ func (b *Bot) mode() string {
 
 // setCommands registers the command menu. A failure is logged, not fatal.
 func (b *Bot) setCommands(ctx context.Context) {
-	cmds := []models.BotCommand{
-		{Command: "start", Description: "Welcome and main topics"},
-		{Command: "topics", Description: "Browse questions by topic"},
-		{Command: "book", Description: "Book a consultation"},
-		{Command: "contact", Description: "How to reach the clinic"},
-		{Command: "privacy", Description: "What this bot keeps"},
-		{Command: "help", Description: "What I can help with"},
-	}
+	cmds := commands(b.opts.Telegram.Profile.Commands)
 	err := b.call(ctx, "setMyCommands", setupBudget, true, func(ctx context.Context) error {
 		_, err := b.tg.SetMyCommands(ctx, &tgbot.SetMyCommandsParams{Commands: cmds})
 		return err
@@ -389,6 +394,11 @@ func (b *Bot) confirmPolled() {
 // libraryError logs an error reported by the library, without the token
 // or any request or response body.
 func (b *Bot) libraryError(err error) {
+	if errors.Is(err, tgbot.ErrorConflict) {
+		// Reported once by pollConflict, not at every retry.
+		b.log.Debug("telegram: library error", "error", b.scrub(err))
+		return
+	}
 	b.log.Warn("telegram: library error", "error", b.scrub(err))
 }
 

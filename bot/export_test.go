@@ -11,3 +11,6 @@ func SetAttemptTimeout(b *Bot, d time.Duration) { b.attemptTimeout = d }
 
 // SetBackoff changes the first wait after a 5xx or a broken connection.
 func SetBackoff(b *Bot, d time.Duration) { b.backoff = d }
+
+// SetConflictWait changes the first wait after a 409 Conflict on getUpdates.
+func SetConflictWait(b *Bot, d time.Duration) { b.conflicts.first = d }

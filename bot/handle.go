@@ -47,6 +47,7 @@ func (b *Bot) onUpdate(ctx context.Context, _ *tgbot.Bot, u *models.Update) {
 		b.log.Info("telegram: update delivered twice, answered once", "update", u.ID)
 		return
 	}
+	b.obs.Update(updateKind(u))
 	var chat int64
 	var handle func(*turn)
 	switch {
@@ -113,8 +114,10 @@ func (b *Bot) urgent(m *models.Message, edit bool) (answer.Reply, bool) {
 func (b *Bot) logRefused(update, chat int64, res submitResult) {
 	switch res {
 	case refusedFull:
+		b.obs.Refused("flood")
 		b.log.Warn("telegram: too many messages waiting in one chat, update dropped", "update", update, "chat", b.chatHash(chat))
 	case refusedClosed:
+		b.obs.Refused("shutdown")
 		b.log.Info("telegram: update arrived while shutting down, not answered", "update", update)
 	}
 }
@@ -169,7 +172,11 @@ func (b *Bot) runTurn(update, chat int64, handle func(*turn)) (finished bool) {
 				b.send(t.ctx, *t.to, compose("", sorryText, nil))
 			}
 		}
-		b.logTurn(t, time.Since(start))
+		took := time.Since(start)
+		b.logTurn(t, took)
+		if t.to != nil {
+			b.obs.Reply(t.what, took)
+		}
 		finished = t.ctx.Err() == nil
 	}()
 	handle(t)
@@ -209,6 +216,10 @@ func (b *Bot) logPanic(p any, t *turn) {
 
 func updateKind(u *models.Update) string {
 	switch {
+	case u.Message != nil:
+		return "message"
+	case u.CallbackQuery != nil:
+		return "callback_query"
 	case u.EditedMessage != nil:
 		return "edited_message"
 	case u.ChannelPost != nil:
@@ -350,7 +361,7 @@ func (b *Bot) handleCallback(t *turn, q *models.CallbackQuery) {
 				n++
 			}
 		}
-		b.send(t.ctx, to, compose(topicLabel(topic), "Pick a question:", kb))
+		b.send(t.ctx, to, compose(topicTitle(base, topic), "Pick a question:", kb))
 		return
 	}
 	t.what = "stale_button"

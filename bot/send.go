@@ -31,6 +31,9 @@ type apiClient struct {
 	// salvaged, if set, hears of the updates in a getUpdates answer that
 	// had to be salvaged (see readableUpdates).
 	salvaged func(ids []int64)
+	// observe, if set, hears of every answer (code 0: none came; resp nil
+	// then) before the caller reads it.
+	observe func(ctx context.Context, method string, code int, resp *http.Response)
 }
 
 // maxUpdatesBody bounds a getUpdates answer read for salvaging: 100
@@ -60,6 +63,13 @@ func (e *connError) Unwrap() error { return e.err }
 // Do implements the library's HttpClient.
 func (c *apiClient) Do(req *http.Request) (*http.Response, error) {
 	resp, err := c.hc.Do(req)
+	if c.observe != nil {
+		code := 0
+		if err == nil {
+			code = resp.StatusCode
+		}
+		c.observe(req.Context(), methodOf(req), code, resp)
+	}
 	if err != nil {
 		var ue *url.Error
 		if errors.As(err, &ue) {
@@ -152,6 +162,7 @@ func (b *Bot) call(ctx context.Context, method string, budget time.Duration, ide
 			level = slog.LevelWarn
 		}
 		b.log.Log(ctx, level, "telegram: retrying", "method", method, "attempt", attempt, "wait", delay.String(), "error", b.scrub(err))
+		b.obs.Retry(method, retryReason(err), delay)
 		if !sleep(ctx, delay) {
 			return ctx.Err()
 		}
@@ -238,12 +249,15 @@ func (b *Bot) send(ctx context.Context, t target, msgs []message) bool {
 		}
 		if err != nil {
 			if ctx.Err() != nil {
+				b.obs.Delivery("abandoned")
 				b.log.Warn("telegram: reply abandoned at shutdown", "chat", b.chatHash(t.chat))
 			} else {
+				b.obs.Delivery("failed")
 				b.log.Error("telegram: reply not delivered", "chat", b.chatHash(t.chat), "part", i+1, "parts", len(msgs), "error", b.scrub(err))
 			}
 			return false
 		}
+		b.obs.Delivery("delivered")
 	}
 	return true
 }

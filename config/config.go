@@ -26,6 +26,10 @@ type Config struct {
 	Privacy   Privacy   `yaml:"privacy"`
 	// Reload is how often the knowledge folder is checked for edits; 0 turns reloading off.
 	Reload time.Duration `yaml:"reload"`
+
+	// Operations (admin listener, logs).
+	Admin Admin `yaml:"admin"`
+	Log   Log   `yaml:"log"`
 }
 
 // Clinic is what the bot says about how to reach the clinic.
@@ -51,6 +55,7 @@ type Telegram struct {
 	APIURL  string  `yaml:"api_url"` // another Bot API server; empty: Telegram's
 	Mode    string  `yaml:"mode"`    // polling or webhook
 	Webhook Webhook `yaml:"webhook"`
+	Profile Profile `yaml:"profile"` // what Telegram shows about the bot
 
 	Token         string `yaml:"-"`
 	WebhookSecret string `yaml:"-"`
@@ -95,6 +100,8 @@ func Default() Config {
 		Telegram: Telegram{Mode: "polling", Webhook: Webhook{Listen: ":8443", Path: "/telegram"}},
 		Privacy:  Privacy{Unanswered: Unanswered{Path: "unanswered.log", RetentionDays: 30}},
 		Reload:   5 * time.Second,
+		Admin:    Admin{Listen: DefaultAdminListen},
+		Log:      Log{Format: "text", Level: "info"},
 	}
 }
 
@@ -131,6 +138,9 @@ func (c *Config) applyEnv(lookup func(string) (string, bool)) error {
 		"TELEGRAM_WEBHOOK_PATH":   &c.Telegram.Webhook.Path,
 		"CLINICBOT_BOOKING_URL":   &c.Clinic.BookingURL,
 		"CLINICBOT_KNOWLEDGE":     &c.Knowledge,
+		"CLINICBOT_ADMIN_LISTEN":  &c.Admin.Listen,
+		"CLINICBOT_LOG_FORMAT":    &c.Log.Format,
+		"CLINICBOT_LOG_LEVEL":     &c.Log.Level,
 	}
 	// An empty variable counts as unset, as with VAR=${VAR:-} in containers.
 	for k, p := range str {
@@ -179,7 +189,7 @@ func (c *Config) Validate() error {
 		// Checking the folder constantly costs CPU and helps nobody.
 		return errors.New("config: reload must be 0 (off) or at least 100ms")
 	}
-	return nil
+	return c.validateOps()
 }
 
 // ValidateServe reports what serving Telegram needs and lacks.

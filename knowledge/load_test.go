@@ -63,7 +63,7 @@ func TestLoadDirRejects(t *testing.T) {
 		{
 			name: "unknown top-level key",
 			yaml: good + "faqs:\n  - id: other\n",
-			line: 5, msg: `unknown top-level key "faqs" (expected ` + "`entries` or `synonyms`)",
+			line: 5, msg: `unknown top-level key "faqs" (expected ` + "`entries`, `synonyms` or `topics`)",
 		},
 		{
 			name: "top level is not a mapping",
