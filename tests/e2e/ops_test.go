@@ -110,6 +110,7 @@ func TestOperations(t *testing.T) {
 	if !regexp.MustCompile(`(?m)^clinicbot_build_info\{.*revision=.*\} 1$`).MatchString(after) {
 		t.Errorf("no clinicbot_build_info")
 	}
+	t.Logf("resident memory after one question: %s bytes", metric(after, "process_resident_memory_bytes"))
 
 	// SIGTERM while a reply is on its way: no longer ready, still alive,
 	// until the reply is out.
