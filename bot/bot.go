@@ -64,6 +64,9 @@ type Options struct {
 	ShutdownGrace time.Duration
 	// Metrics hears of updates, replies and Bot API requests; nil records nothing.
 	Metrics metrics.Observer
+	// Admin, if set, is served on the webhook listener at /readyz and
+	// /metrics (webhook mode), for an operator who asked to share it.
+	Admin http.Handler
 }
 
 // Timing of requests to Telegram.
@@ -312,6 +315,13 @@ func (b *Bot) runWebhook(ctx context.Context) error {
 	mux.Handle(wh.Path, b.Handler())
 	if wh.Path != healthPath {
 		mux.HandleFunc(healthPath, b.serveHealth)
+	}
+	if b.opts.Admin != nil {
+		for _, p := range []string{"/readyz", "/metrics"} {
+			if wh.Path != p {
+				mux.Handle(p, b.opts.Admin)
+			}
+		}
 	}
 	srv := &http.Server{
 		Handler:           mux,

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"strings"
@@ -18,15 +19,20 @@ const DefaultAdminListen = "127.0.0.1:9090"
 // Admin configures the admin listener.
 type Admin struct {
 	// Listen is host:port for /healthz, /readyz and /metrics; "" or "off"
-	// turns the listener off.
+	// turns the listener off; "webhook" (webhook mode only) serves /readyz
+	// and /metrics on the webhook's listener instead of a listener of their own.
 	Listen string `yaml:"listen"`
 }
 
-// Enabled reports whether the admin listener is on.
+// Enabled reports whether the admin listener is on, on its own address.
 func (a Admin) Enabled() bool {
 	l := strings.TrimSpace(a.Listen)
-	return l != "" && !strings.EqualFold(l, "off")
+	return l != "" && !strings.EqualFold(l, "off") && !a.SharesWebhook()
 }
+
+// SharesWebhook reports whether the admin endpoints are served on the
+// webhook listener.
+func (a Admin) SharesWebhook() bool { return strings.TrimSpace(a.Listen) == "webhook" }
 
 // Log configures the process's logs.
 type Log struct {
@@ -71,9 +77,12 @@ const (
 )
 
 func (c *Config) validateOps() error {
+	if c.Admin.SharesWebhook() && c.Telegram.Mode != "webhook" {
+		return errors.New("config: admin.listen webhook shares the webhook's listener, so it needs telegram.mode webhook")
+	}
 	if c.Admin.Enabled() {
 		if _, _, err := net.SplitHostPort(c.Admin.Listen); err != nil {
-			return fmt.Errorf("config: admin.listen %q must be host:port, e.g. 127.0.0.1:9090 (or off)", c.Admin.Listen)
+			return fmt.Errorf("config: admin.listen %q must be host:port, e.g. 127.0.0.1:9090 (or off, or webhook)", c.Admin.Listen)
 		}
 	}
 	switch c.Log.Format {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"sync/atomic"
 	"time"
@@ -74,6 +75,11 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 		defer srv.Close()
 		log.Info("admin listening", "addr", srv.Addr())
 	}
+	var shared http.Handler
+	if cfg.Admin.SharesWebhook() {
+		shared = admin.Handler(ready, m.Handler())
+		log.Info("admin endpoints /readyz and /metrics on the webhook listener", "addr", cfg.Telegram.Webhook.Listen)
+	}
 	// The folder as it is before loading: an edit saved while the
 	// knowledge loads is then seen by the first check.
 	loaded := ""
@@ -124,6 +130,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 		UnansweredRetention: time.Duration(cfg.Privacy.Unanswered.RetentionDays) * 24 * time.Hour,
 		ShutdownGrace:       10 * time.Second,
 		Metrics:             m,
+		Admin:               shared,
 	})
 	if err != nil {
 		return err

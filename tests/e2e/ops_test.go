@@ -278,3 +278,35 @@ func TestTwoInstancesPolling(t *testing.T) {
 	expect(t, a.say(5301, q.Question), q)
 	a.stop()
 }
+
+// TestAdminOnWebhookListener: with admin.listen webhook, /readyz and
+// /metrics are served on the webhook's listener, beside its /healthz.
+func TestAdminOnWebhookListener(t *testing.T) {
+	t.Parallel()
+	addr := freeAddr(t)
+	p := start(t, options{config: testdata(t, "default.yaml"), env: map[string]string{
+		"TELEGRAM_MODE":           "webhook",
+		"TELEGRAM_WEBHOOK_LISTEN": addr,
+		"TELEGRAM_WEBHOOK_URL":    "http://" + addr + "/telegram",
+		"TELEGRAM_WEBHOOK_SECRET": "e2e-shared-admin",
+		"CLINICBOT_ADMIN_LISTEN":  "webhook",
+	}})
+	p.ready()
+	for deadline := time.Now().Add(waitTimeout); ; time.Sleep(10 * time.Millisecond) {
+		if code, _ := get(t, addr, "/readyz"); code == 200 {
+			break
+		} else if time.Now().After(deadline) {
+			t.Fatalf("/readyz on the webhook listener: %d", code)
+		}
+	}
+	if code, body := get(t, addr, "/metrics"); code != 200 || !strings.Contains(body, "clinicbot_build_info{") {
+		t.Errorf("/metrics on the webhook listener: %d", code)
+	}
+	if code, _ := get(t, addr, "/healthz"); code != 200 {
+		t.Errorf("/healthz on the webhook listener: %d", code)
+	}
+	p.stop()
+	if strings.Contains(p.stderr.String(), "admin listening") {
+		t.Errorf("a separate admin listener was opened too")
+	}
+}
