@@ -52,10 +52,14 @@ func runHealth(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if err != nil {
 			return err
 		}
-		if !cfg.Admin.Enabled() {
+		listen := cfg.Admin.Listen
+		switch {
+		case cfg.Admin.SharesWebhook():
+			listen = cfg.Telegram.Webhook.Listen // which answers /healthz too
+		case !cfg.Admin.Enabled():
 			return fmt.Errorf("the admin listener is off (admin.listen), so there is nothing to check")
 		}
-		if *url, err = admin.HealthURL(cfg.Admin.Listen); err != nil {
+		if *url, err = admin.HealthURL(listen); err != nil {
 			return err
 		}
 	}

@@ -71,6 +71,14 @@ func TestHealthCommand(t *testing.T) {
 	if code, _, errs := clinicbot(t, "", "health"); code != 1 || !strings.Contains(errs, addr) {
 		t.Errorf("health with nothing listening: exit %d %q", code, errs)
 	}
+	// Sharing the webhook's listener: its /healthz is checked.
+	t.Setenv("CLINICBOT_ADMIN_LISTEN", "webhook")
+	t.Setenv("TELEGRAM_MODE", "webhook")
+	t.Setenv("TELEGRAM_WEBHOOK_LISTEN", addr)
+	if code, _, errs := clinicbot(t, "", "health"); code != 1 || !strings.Contains(errs, "http://"+addr+"/healthz") {
+		t.Errorf("health on the webhook's listener: exit %d %q", code, errs)
+	}
+	t.Setenv("TELEGRAM_MODE", "polling")
 	t.Setenv("CLINICBOT_ADMIN_LISTEN", "off")
 	if code, _, errs := clinicbot(t, "", "health"); code != 1 || !strings.Contains(errs, "admin listener is off") {
 		t.Errorf("health with the listener off: exit %d %q", code, errs)
