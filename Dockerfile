@@ -17,11 +17,13 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
-ARG TARGETOS=linux
-ARG TARGETARCH=amd64
+# The platform asked for (docker build --platform); empty means this machine's.
+ARG TARGETOS
+ARG TARGETARCH
 # The same script and flags as CI and `make release` (see scripts/build.sh).
 RUN GOOS=$TARGETOS GOARCH=$TARGETARCH sh scripts/build.sh /out/clinicbot \
- && mkdir -p /out/state /out/srv/knowledge
+ && mkdir -p /out/state /out/srv/knowledge \
+ && mkdir -m 1777 /out/tmp
 
 FROM scratch
 # Certificates for HTTPS to Telegram; no shell, no package manager.
@@ -29,6 +31,7 @@ COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certifica
 COPY --from=build /out/clinicbot /usr/local/bin/clinicbot
 COPY --from=build --chown=65532:65532 /out/state /var/lib/clinicbot
 COPY --from=build /out/srv /srv/clinicbot
+COPY --from=build /out/tmp /tmp
 # A numeric user: there is no /etc/passwd in an empty image.
 USER 65532:65532
 WORKDIR /srv/clinicbot
