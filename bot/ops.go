@@ -84,7 +84,7 @@ type pollConflicts struct {
 	count  int
 }
 
-// conflict is called with the body of a 409 answer to getUpdates and
+// pollConflict is called with the body of a 409 answer to getUpdates and
 // returns how long to wait before polling again.
 func (b *Bot) pollConflict(body []byte) time.Duration {
 	b.obs.PollConflict()
@@ -92,20 +92,25 @@ func (b *Bot) pollConflict(body []byte) time.Duration {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.count++
-	if c.active {
-		c.wait = min(2*c.wait, conflictMaxWait)
-	} else {
+	first := !c.active
+	if first {
 		c.active, c.wait = true, conflictFirstWait
 		if c.first > 0 {
 			c.wait = c.first
 		}
+	} else {
+		c.wait = min(2*c.wait, conflictMaxWait)
+	}
+	d := c.wait/2 + rand.N(c.wait/2+1)
+	if first {
+		wait := d.Round(100 * time.Millisecond).String()
 		if bytes.Contains(body, []byte("webhook")) {
-			b.log.Error("telegram: a webhook is set for this bot, so it cannot be polled: is another instance running in webhook mode? Retrying with back-off", "wait", c.wait.String())
+			b.log.Error("telegram: a webhook is set for this bot, so it cannot be polled: is another instance running in webhook mode? Retrying with back-off", "wait", wait)
 		} else {
-			b.log.Error("telegram: another instance is polling this bot (409 Conflict); only one process may poll a token. Stop the other one, or use webhook mode. Retrying with back-off", "wait", c.wait.String())
+			b.log.Error("telegram: another instance is polling this bot (409 Conflict); only one process may poll a token. Stop the other one, or use webhook mode. Retrying with back-off", "wait", wait)
 		}
 	}
-	return c.wait/2 + rand.N(c.wait/2+1)
+	return d
 }
 
 // polled is called for every getUpdates that succeeded.
