@@ -195,3 +195,20 @@ func TestPollConflict(t *testing.T) {
 		t.Errorf("%d conflicts counted, want 4", n)
 	}
 }
+
+// A webhook set for the bot (another instance in webhook mode) also makes
+// getUpdates fail with 409; the report says so.
+func TestPollConflictWithWebhook(t *testing.T) {
+	const desc = "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
+	e := start(t, setup{
+		before: func(b *bot.Bot) { bot.SetConflictWait(b, 50*time.Millisecond) },
+		faults: func(s *fakeapi.Server) { s.Fail("getUpdates", fakeapi.APIError(409, desc)) },
+	})
+	e.say(42, "what is facet joint denervation?")
+	e.sent(1)
+	e.stop()
+	logs := e.logs.String()
+	if !strings.Contains(logs, "a webhook is set for this bot") || strings.Contains(logs, "another instance is polling") {
+		t.Errorf("the webhook conflict is not reported as such:\n%s", logs)
+	}
+}

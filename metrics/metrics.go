@@ -53,13 +53,26 @@ type Observer interface {
 // Nop is an Observer that records nothing.
 type Nop struct{}
 
-func (Nop) Update(string)                       {}
-func (Nop) Refused(string)                      {}
-func (Nop) Reply(string, time.Duration)         {}
-func (Nop) APICall(string, int)                 {}
+// Update implements Observer.
+func (Nop) Update(string) {}
+
+// Refused implements Observer.
+func (Nop) Refused(string) {}
+
+// Reply implements Observer.
+func (Nop) Reply(string, time.Duration) {}
+
+// APICall implements Observer.
+func (Nop) APICall(string, int) {}
+
+// Retry implements Observer.
 func (Nop) Retry(string, string, time.Duration) {}
-func (Nop) Delivery(string)                     {}
-func (Nop) PollConflict()                       {}
+
+// Delivery implements Observer.
+func (Nop) Delivery(string) {}
+
+// PollConflict implements Observer.
+func (Nop) PollConflict() {}
 
 // Metrics holds clinicbot's Prometheus collectors, in a registry of its
 // own (not the process-wide default one), and implements Observer.
