@@ -42,6 +42,7 @@ import (
 
 	"github.com/clinicbot/clinicbot/answer"
 	"github.com/clinicbot/clinicbot/config"
+	"github.com/clinicbot/clinicbot/metrics"
 	"github.com/clinicbot/clinicbot/state"
 )
 
@@ -78,6 +79,11 @@ type Options struct {
 	// SendRate is the most messages sent a second, all chats together;
 	// 0 means Telegram's limit (a little under 30).
 	SendRate float64
+	// Metrics hears of updates, replies and Bot API requests; nil records nothing.
+	Metrics metrics.Observer
+	// Admin, if set, is served on the webhook listener at /readyz and
+	// /metrics (webhook mode), for an operator who asked to share it.
+	Admin http.Handler
 }
 
 // Timing of requests to Telegram.
@@ -127,6 +133,9 @@ type Bot struct {
 	running atomic.Bool
 	// refusedLog throttles the log of refused webhook requests.
 	refusedLog throttle
+
+	obs       metrics.Observer
+	conflicts pollConflicts
 
 	// beforeAnswer, if set, is called before each question is answered (tests).
 	beforeAnswer func(question string)
@@ -193,9 +202,13 @@ func New(live *answer.Live, opts Options) (*Bot, error) {
 		counters: opts.Counters,
 		conv:     answer.NewConversations(),
 		backoff:  backoffBase,
+		obs:      opts.Metrics,
 
 		attemptTimeout: cmp.Or(t.RequestTimeout, attemptTimeout),
 		refusedLog:     throttle{every: refusedLogEvery, now: time.Now},
+	}
+	if b.obs == nil {
+		b.obs = metrics.Nop{}
 	}
 	// The salt makes chat hashes in the logs impossible to reverse by
 	// hashing every possible chat id; see chatHash.
@@ -213,6 +226,7 @@ func New(live *answer.Live, opts Options) (*Bot, error) {
 		serverURL = "https://api.telegram.org"
 	}
 	b.api = newAPIClient(serverURL, t.Token)
+	b.api.observe = b.observeResponse
 	b.api.salvaged = func(ids []int64) {
 		b.log.Warn("telegram: updates this version cannot fully read were answered from their text", "updates", ids)
 	}
@@ -255,6 +269,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		return err
 	}
 	b.setCommands(ctx)
+	b.setProfile(ctx)
 	b.resume()
 	if b.opts.Telegram.Mode == "webhook" {
 		return b.runWebhook(ctx)
@@ -292,14 +307,7 @@ func (b *Bot) mode() string {
 
 // setCommands registers the command menu. A failure is logged, not fatal.
 func (b *Bot) setCommands(ctx context.Context) {
-	cmds := []models.BotCommand{
-		{Command: "start", Description: "Welcome and main topics"},
-		{Command: "topics", Description: "Browse questions by topic"},
-		{Command: "book", Description: "Book a consultation"},
-		{Command: "contact", Description: "How to reach the clinic"},
-		{Command: "privacy", Description: "What this bot keeps"},
-		{Command: "help", Description: "What I can help with"},
-	}
+	cmds := commands(b.opts.Telegram.Profile.Commands)
 	err := b.call(ctx, "setMyCommands", setupBudget, true, func(ctx context.Context) error {
 		_, err := b.tg.SetMyCommands(ctx, &tgbot.SetMyCommandsParams{Commands: cmds})
 		return err
@@ -339,6 +347,13 @@ func (b *Bot) runWebhook(ctx context.Context) error {
 	mux.Handle(wh.Path, b.Handler())
 	if wh.Path != healthPath {
 		mux.HandleFunc(healthPath, b.serveHealth)
+	}
+	if b.opts.Admin != nil {
+		for _, p := range []string{"/readyz", "/metrics"} {
+			if wh.Path != p {
+				mux.Handle(p, b.opts.Admin)
+			}
+		}
 	}
 	srv := &http.Server{
 		Handler:           mux,
@@ -427,6 +442,11 @@ func (b *Bot) confirmPolled() {
 // libraryError logs an error reported by the library, without the token
 // or any request or response body.
 func (b *Bot) libraryError(err error) {
+	if errors.Is(err, tgbot.ErrorConflict) {
+		// Reported once by pollConflict, not at every retry.
+		b.log.Debug("telegram: library error", "error", b.scrub(err))
+		return
+	}
 	b.log.Warn("telegram: library error", "error", b.scrub(err))
 }
 

@@ -438,7 +438,7 @@ func TestButtonPresses(t *testing.T) {
 	if !strings.HasPrefix(cs[1].Text(), "<b>What are facet joints and what do they do?</b>") {
 		t.Errorf("entry press: %q", cs[1].Text())
 	}
-	if !strings.Contains(cs[2].Text(), "Practical") {
+	if !strings.Contains(cs[2].Text(), "Booking, fees and practical questions") {
 		t.Errorf("topic press: %q", cs[2].Text())
 	}
 	topicButtons := callbacks(keyboard(t, cs[2]))

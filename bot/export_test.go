@@ -15,3 +15,6 @@ func SetBackoff(b *Bot, d time.Duration) { b.backoff = d }
 // SetMaxQueued changes how many updates one sender may have waiting
 // before the "one question at a time" notice. Call it before Run.
 func SetMaxQueued(b *Bot, n int) { b.disp.maxQueued = n }
+
+// SetConflictWait changes the first wait after a 409 Conflict on getUpdates.
+func SetConflictWait(b *Bot, d time.Duration) { b.conflicts.first = d }

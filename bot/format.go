@@ -58,8 +58,8 @@ func entryButton(c answer.Choice) button {
 	return button{Text: c.Title, CallbackData: entryData(c.EntryID)}
 }
 
-func topicButton(topic string) button {
-	return button{Text: topicLabel(topic), CallbackData: topicData(topic)}
+func topicButton(base *knowledge.Base, topic string) button {
+	return button{Text: topicTitle(base, topic), CallbackData: topicData(topic)}
 }
 
 // Callback data: "e:<entry id>" opens an entry and "t:<topic>" lists a
@@ -118,6 +118,15 @@ func resolveTopic(base *knowledge.Base, d string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// topicTitle is the title staff gave topic in the knowledge, else its
+// id made readable.
+func topicTitle(base *knowledge.Base, topic string) string {
+	if t := base.TopicTitle(topic); t != "" {
+		return t
+	}
+	return topicLabel(topic)
 }
 
 // topicLabel turns a topic id such as "facet-joint-denervation" into

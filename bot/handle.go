@@ -66,6 +66,7 @@ func (b *Bot) onUpdate(u *models.Update) {
 			b.done(u.ID)
 		}
 	}()
+	b.obs.Update(updateKind(u))
 	var l lane
 	var handle func(*turn)
 	switch {
@@ -119,6 +120,7 @@ func (b *Bot) onUpdate(u *models.Update) {
 // its queue is empty again. (An emergency was answered already.)
 func (b *Bot) flooded(update int64, l lane, u *models.Update) {
 	b.counters.FloodNotices.Add(1)
+	b.obs.Refused("flood")
 	b.log.Warn("telegram: too many messages waiting from one sender; told to send one question at a time", "update", update, "chat", b.chatHash(l.chat))
 	var to target
 	switch {
@@ -208,7 +210,11 @@ func (b *Bot) runTurn(update int64, l lane, handle func(*turn), counted bool) {
 				b.send(t, *t.to, compose("", sorryText, nil))
 			}
 		}
-		b.logTurn(t, time.Since(start))
+		took := time.Since(start)
+		b.logTurn(t, took)
+		if t.to != nil {
+			b.obs.Reply(t.what, took)
+		}
 		b.finishTurn(t, l, counted)
 	}()
 	handle(t)
@@ -289,6 +295,10 @@ func (b *Bot) logPanic(p any, t *turn) {
 
 func updateKind(u *models.Update) string {
 	switch {
+	case u.Message != nil:
+		return "message"
+	case u.CallbackQuery != nil:
+		return "callback_query"
 	case u.EditedMessage != nil:
 		return "edited_message"
 	case u.ChannelPost != nil:
@@ -432,7 +442,7 @@ func (b *Bot) handleCallback(t *turn, q *models.CallbackQuery) {
 				n++
 			}
 		}
-		b.send(t, to, compose(topicLabel(topic), "Pick a question:", kb))
+		b.send(t, to, compose(topicTitle(base, topic), "Pick a question:", kb))
 		return
 	}
 	t.what = "stale_button"

@@ -212,6 +212,7 @@ func (b *Bot) sendPart(ctx context.Context, r state.Reply) sendResult {
 	if err := json.Unmarshal(r.Payload, &m); err != nil {
 		b.log.Error("telegram: unreadable reply in the outbox, dropped", "error", err.Error())
 		b.counters.Lost.Add(1)
+		b.obs.Delivery("lost")
 		return sendLost
 	}
 	p := &tgbot.SendMessageParams{
@@ -233,12 +234,14 @@ func (b *Bot) sendPart(ctx context.Context, r state.Reply) sendResult {
 	for attempt := 1; ; attempt++ {
 		if b.pace.waitChat(ctx, m.Chat, m.Group, r.Urgent) != nil {
 			b.log.Warn("telegram: reply abandoned at shutdown, kept to send after the restart", "chat", chat)
+			b.obs.Delivery("abandoned")
 			return sendAbandoned
 		}
 		started, err := b.pace.wait(ctx, r.Urgent)
 		if err != nil {
 			started()
 			b.log.Warn("telegram: reply abandoned at shutdown, kept to send after the restart", "chat", chat)
+			b.obs.Delivery("abandoned")
 			return sendAbandoned
 		}
 		if r.Key != 0 {
@@ -252,10 +255,12 @@ func (b *Bot) sendPart(ctx context.Context, r state.Reply) sendResult {
 		cancel()
 		if err == nil || deliveredButUnreadable(err) {
 			b.counters.Sent.Add(1)
+			b.obs.Delivery("delivered")
 			return sendDelivered
 		}
 		if ctx.Err() != nil {
 			b.log.Warn("telegram: reply abandoned at shutdown, kept to send after the restart", "chat", chat)
+			b.obs.Delivery("abandoned")
 			return sendAbandoned
 		}
 		if errors.Is(err, tgbot.ErrorBadRequest) && strings.Contains(err.Error(), "can't parse entities") && p.ParseMode != "" {
@@ -266,6 +271,7 @@ func (b *Bot) sendPart(ctx context.Context, r state.Reply) sendResult {
 		delay, ok := retryDelay(err, true, &next)
 		if !ok {
 			b.counters.Refused.Add(1)
+			b.obs.Delivery("failed")
 			b.log.Error("telegram: reply not delivered", "chat", chat, "part", r.Part, "parts", r.Parts, "error", b.scrub(err))
 			return sendRefused
 		}
@@ -275,14 +281,17 @@ func (b *Bot) sendPart(ctx context.Context, r state.Reply) sendResult {
 		}
 		if time.Since(start)+delay > sendBudget {
 			b.counters.Lost.Add(1)
+			b.obs.Delivery("lost")
 			b.log.Error("telegram: reply lost: Telegram kept failing for the whole send budget", "chat", chat,
 				"part", r.Part, "parts", r.Parts, "attempts", attempt, "error", b.scrub(err))
 			return sendLost
 		}
 		level := levelFor(attempt)
 		b.log.Log(ctx, level, "telegram: retrying", "method", "sendMessage", "attempt", attempt, "wait", delay.String(), "error", b.scrub(err))
+		b.obs.Retry("sendMessage", retryReason(err), delay)
 		if !sleep(ctx, delay) {
 			b.log.Warn("telegram: reply abandoned at shutdown, kept to send after the restart", "chat", chat)
+			b.obs.Delivery("abandoned")
 			return sendAbandoned
 		}
 	}

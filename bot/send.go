@@ -31,6 +31,9 @@ type apiClient struct {
 	// salvaged, if set, hears of the updates in a getUpdates answer that
 	// had to be salvaged (see readableUpdates).
 	salvaged func(ids []int64)
+	// observe, if set, hears of every answer (code 0: none came; resp nil
+	// then) before the caller reads it.
+	observe func(ctx context.Context, method string, code int, resp *http.Response)
 }
 
 // maxUpdatesBody bounds a getUpdates answer read for salvaging: 100
@@ -60,6 +63,13 @@ func (e *connError) Unwrap() error { return e.err }
 // Do implements the library's HttpClient.
 func (c *apiClient) Do(req *http.Request) (*http.Response, error) {
 	resp, err := c.hc.Do(req)
+	if c.observe != nil {
+		code := 0
+		if err == nil {
+			code = resp.StatusCode
+		}
+		c.observe(req.Context(), methodOf(req), code, resp)
+	}
 	if err != nil {
 		var ue *url.Error
 		if errors.As(err, &ue) {
@@ -156,6 +166,7 @@ func (b *Bot) callWith(ctx context.Context, method string, budget time.Duration,
 			return fmt.Errorf("gave up after %d attempts in %s: %w", attempt, time.Since(start).Round(time.Millisecond), err)
 		}
 		b.log.Log(ctx, levelFor(attempt), "telegram: retrying", "method", method, "attempt", attempt, "wait", delay.String(), "error", b.scrub(err))
+		b.obs.Retry(method, retryReason(err), delay)
 		if !sleep(ctx, delay) {
 			return ctx.Err()
 		}

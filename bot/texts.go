@@ -53,8 +53,9 @@ func (b *Bot) welcome() []message {
 
 func (b *Bot) topicsKeyboard() *keyboard {
 	var kb *keyboard
-	for _, topic := range b.live.Engine().Base().Topics() {
-		kb = kb.add(topicButton(topic))
+	base := b.live.Engine().Base()
+	for _, topic := range base.Topics() {
+		kb = kb.add(topicButton(base, topic))
 	}
 	return kb
 }

@@ -29,6 +29,10 @@ type Config struct {
 	// StateDir holds what serving must not forget across a restart:
 	// updates taken and not yet answered, recent update ids, unsent replies.
 	StateDir string `yaml:"state_dir"`
+
+	// Operations (admin listener, logs).
+	Admin Admin `yaml:"admin"`
+	Log   Log   `yaml:"log"`
 }
 
 // Clinic is what the bot says about how to reach the clinic.
@@ -57,6 +61,7 @@ type Telegram struct {
 	// RequestTimeout bounds one request to Telegram other than the long
 	// poll; a send that takes longer is tried again. 0 means 30 seconds.
 	RequestTimeout time.Duration `yaml:"request_timeout"`
+	Profile        Profile       `yaml:"profile"` // what Telegram shows about the bot
 
 	Token         string `yaml:"-"`
 	WebhookSecret string `yaml:"-"`
@@ -106,6 +111,8 @@ func Default() Config {
 		Privacy:  Privacy{Unanswered: Unanswered{Path: "unanswered.log", RetentionDays: 30}},
 		Reload:   5 * time.Second,
 		StateDir: "state",
+		Admin:    Admin{Listen: DefaultAdminListen},
+		Log:      Log{Format: "text", Level: "info"},
 	}
 }
 
@@ -182,6 +189,9 @@ func (c *Config) applyEnv(lookup func(string) (string, bool)) error {
 		"CLINICBOT_BOOKING_URL":   &c.Clinic.BookingURL,
 		"CLINICBOT_KNOWLEDGE":     &c.Knowledge,
 		"CLINICBOT_STATE_DIR":     &c.StateDir,
+		"CLINICBOT_ADMIN_LISTEN":  &c.Admin.Listen,
+		"CLINICBOT_LOG_FORMAT":    &c.Log.Format,
+		"CLINICBOT_LOG_LEVEL":     &c.Log.Level,
 	}
 	// An empty variable counts as unset, as with VAR=${VAR:-} in containers.
 	for k, p := range str {
@@ -236,7 +246,7 @@ func (c *Config) Validate() error {
 		// Checking the folder constantly costs CPU and helps nobody.
 		return errors.New("config: reload must be 0 (off) or at least 100ms")
 	}
-	return nil
+	return c.validateOps()
 }
 
 // ValidateServe reports what serving Telegram needs and lacks.

@@ -69,6 +69,18 @@ type Base struct {
 	Files []string
 
 	byID map[string]int
+	// topics holds the titles staff gave topics (a file's `topics:`).
+	topics map[string]topicTitle
+}
+
+type topicTitle struct {
+	title string
+	pos   Pos
+}
+
+// TopicTitle returns the title staff gave topic, "" if none.
+func (b *Base) TopicTitle(topic string) string {
+	return b.topics[topic].title
 }
 
 // Entry returns the entry with the given id.

@@ -58,7 +58,7 @@ func Load(fsys fs.FS) (*Base, error) {
 	}
 	names = append(names, yml...)
 	slices.Sort(names)
-	b := &Base{byID: map[string]int{}}
+	b := &Base{byID: map[string]int{}, topics: map[string]topicTitle{}}
 	var errs ErrorList
 	unparsed := false // a file was not YAML at all, or was not read
 	total := 0
@@ -186,8 +186,10 @@ func parseFile(b *Base, name string, data []byte) (ErrorList, bool) {
 					fail(q.Line, "", "an `out_of_scope` question is empty")
 				}
 			}
+		case "topics":
+			errs = append(errs, parseTopics(b, name, val)...)
 		default:
-			fail(key.Line, "", "unknown top-level key %q (expected `entries`, `synonyms` or `out_of_scope`)", key.Value)
+			fail(key.Line, "", "unknown top-level key %q (expected `entries`, `synonyms`, `out_of_scope` or `topics`)", key.Value)
 		}
 	}
 	return errs, true
@@ -281,9 +283,9 @@ func parseEntry(b *Base, name string, n *yaml.Node) ErrorList {
 	return errs
 }
 
-// validate checks what needs the whole folder: related ids.
+// validate checks what needs the whole folder: related ids, topic titles.
 func (b *Base) validate() ErrorList {
-	var errs ErrorList
+	errs := b.validateTopics()
 	for _, e := range b.Entries {
 		for _, r := range e.Related {
 			if _, ok := b.byID[r]; !ok {

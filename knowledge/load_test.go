@@ -63,7 +63,7 @@ func TestLoadDirRejects(t *testing.T) {
 		{
 			name: "unknown top-level key",
 			yaml: good + "faqs:\n  - id: other\n",
-			line: 5, msg: `unknown top-level key "faqs" (expected ` + "`entries`, `synonyms` or `out_of_scope`)",
+			line: 5, msg: `unknown top-level key "faqs" (expected ` + "`entries`, `synonyms`, `out_of_scope` or `topics`)",
 		},
 		{
 			name: "out_of_scope is not a list",

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The project's test command (the README's "test"): everything CI runs.
-# Needs only Go (1.26+) and the Go module proxy; it installs nothing else and
-# starts its own servers (a fake Telegram Bot API on 127.0.0.1) inside the tests.
+# Needs only Go (1.26+) and the Go module proxy, and starts its own servers (a
+# fake Telegram Bot API on 127.0.0.1) inside the tests. The one exception: in CI
+# (CI=true, as root) tests/packaging.sh installs Debian's systemd package when
+# systemd-analyze is missing, to verify the systemd unit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,9 +21,12 @@ go vet ./...
 step "go test -race (unit, Telegram end-to-end, safety and privacy gates)"
 go test -race -count=1 ./...
 
-step "build"
+step "build (scripts/build.sh: the flags of the Dockerfile and of releases)"
 bin=$(mktemp -d)/clinicbot
-go build -o "$bin" ./cmd/clinicbot
+sh scripts/build.sh "$bin"
+
+step "packaging: the binary, the Dockerfile, the systemd unit"
+bash tests/packaging.sh "$bin"
 
 step "knowledge validates"
 "$bin" validate

@@ -9,6 +9,8 @@
 //	clinicbot eval            measure answers against labelled questions
 //	clinicbot tune            choose a knowledge folder's thresholds from labelled questions
 //	clinicbot unanswered      list, for staff, the questions the bot could not answer
+//	clinicbot version         print the build's version and revision
+//	clinicbot health          check a running serve's /healthz (for container health checks)
 //
 // main only wires the pieces together: configuration, knowledge, index,
 // answering, and a transport.
@@ -48,6 +50,8 @@ Usage:
                                  choose the thresholds from labelled questions
   clinicbot unanswered [--days N] [--log FILE]
                                  list the questions the bot could not answer, most asked first
+  clinicbot version              print the build's version, revision and commit time (also --version)
+  clinicbot health [--url URL]   exit 0 if a running serve's admin /healthz answers 200
 
 Common flags: --config FILE (default config.yaml, if present), --knowledge DIR, --settings FILE.
 Run 'clinicbot COMMAND -h' for a command's flags.
@@ -77,6 +81,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = runTune(ctx, args, stdout, stderr)
 	case "unanswered":
 		err = runUnanswered(ctx, args, stdout, stderr, time.Now())
+	case "version", "--version", "-version":
+		err = runVersion(stdout)
+	case "health":
+		err = runHealth(ctx, args, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

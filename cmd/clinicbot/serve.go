@@ -2,20 +2,26 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 	"time"
 
+	"github.com/clinicbot/clinicbot/admin"
 	"github.com/clinicbot/clinicbot/answer"
 	"github.com/clinicbot/clinicbot/bot"
 	"github.com/clinicbot/clinicbot/config"
+	"github.com/clinicbot/clinicbot/metrics"
 	"github.com/clinicbot/clinicbot/state"
 	"github.com/clinicbot/clinicbot/unanswered"
+	"github.com/clinicbot/clinicbot/version"
 )
 
 func runDefault(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -40,10 +46,42 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if _, err := parse(fs, args, stderr); err != nil {
 		return err
 	}
-	log := slog.New(slog.NewTextHandler(stderr, nil))
 	cfg, src, err := c.source()
 	if err != nil {
 		return err
+	}
+	if err := cfg.ValidateServe(); err != nil {
+		return err
+	}
+	log := newLogger(cfg.Log, stderr)
+	build := version.Read()
+	log.Info("starting", "version", build.Version, "revision", build.ShortRevision())
+
+	// The admin listener is up before the knowledge loads, so an
+	// orchestrator sees the process alive (/healthz) but not ready (/readyz).
+	m := metrics.New(build)
+	var serving atomic.Pointer[bot.Bot]
+	ready := func() error {
+		if ctx.Err() != nil {
+			return errors.New("shutting down")
+		}
+		if b := serving.Load(); b != nil {
+			return b.Ready()
+		}
+		return errors.New("loading the knowledge")
+	}
+	if cfg.Admin.Enabled() {
+		srv, err := admin.Listen(cfg.Admin.Listen, ready, m.Handler(), log)
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+		log.Info("admin listening", "addr", srv.Addr())
+	}
+	var shared http.Handler
+	if cfg.Admin.SharesWebhook() {
+		shared = admin.Handler(ready, m.Handler())
+		log.Info("admin endpoints /readyz and /metrics on the webhook listener", "addr", cfg.Telegram.Webhook.Listen)
 	}
 	// The folder as it is before loading: an edit saved while the
 	// knowledge loads is then seen by the first check.
@@ -55,9 +93,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := cfg.ValidateServe(); err != nil {
-		return err
-	}
+	m.Loaded(len(eng.Base().Entries))
 	if cfg.Clinic.BookingURL == "" {
 		log.Warn("clinic.booking_url is not set: replies will carry no booking button")
 	}
@@ -118,7 +154,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	log.Info("state folder open", "path", st.Path())
 
 	if src.dir != "" && cfg.Reload > 0 {
-		go watch(ctx, src, cfg, live, loaded, cfg.Reload, log)
+		go watch(ctx, src, cfg, live, loaded, cfg.Reload, log, m)
 	}
 	b, err := bot.New(live, bot.Options{
 		Telegram:            cfg.Telegram,
@@ -130,10 +166,14 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 		UnansweredRetention: time.Duration(cfg.Privacy.Unanswered.RetentionDays) * 24 * time.Hour,
 		ShutdownGrace:       10 * time.Second,
 		State:               st,
+		Metrics:             m,
+		Admin:               shared,
 	})
 	if err != nil {
 		return err
 	}
+	m.Queue("updates", "Updates taken from Telegram and not yet answered.", b.Pending)
+	serving.Store(b)
 	log.Info("serving Telegram", "mode", cfg.Telegram.Mode)
 	if err := b.Run(ctx); err != nil {
 		return err
@@ -151,8 +191,12 @@ const retireAfter = time.Minute
 // serving. It polls, rather than using file events, because editors save by
 // renaming and network or container mounts often send no events at all.
 //
-// last is the folder's fingerprint when the serving knowledge was read.
-func watch(ctx context.Context, src source, cfg config.Config, live *answer.Live, last string, every time.Duration, log *slog.Logger) {
+// last is the folder's fingerprint when the serving knowledge was read;
+// reloads, if not nil, hears of each reload.
+func watch(ctx context.Context, src source, cfg config.Config, live *answer.Live, last string, every time.Duration, log *slog.Logger, reloads reloadObserver) {
+	if reloads == nil {
+		reloads = noReloads{}
+	}
 	t := time.NewTicker(every)
 	defer t.Stop()
 	unreadable := false
@@ -182,14 +226,28 @@ func watch(ctx context.Context, src source, cfg config.Config, live *answer.Live
 		eng, err := buildEngine(src, cfg)
 		if err != nil {
 			log.Error("knowledge not reloaded; the last good knowledge keeps serving", "err", err.Error())
+			reloads.Reloaded(false)
 			continue
 		}
 		old := live.Swap(eng)
 		// Replies already running on the old engine finish first.
 		time.AfterFunc(retireAfter, func() { old.Close() })
 		log.Info("knowledge reloaded", "entries", len(eng.Base().Entries))
+		reloads.Reloaded(true)
+		reloads.Loaded(len(eng.Base().Entries))
 	}
 }
+
+// reloadObserver hears of knowledge reloads (the metrics).
+type reloadObserver interface {
+	Reloaded(ok bool)
+	Loaded(entries int)
+}
+
+type noReloads struct{}
+
+func (noReloads) Reloaded(bool) {}
+func (noReloads) Loaded(int)    {}
 
 // fingerprint summarises the names, sizes and times of the files a source reads.
 func fingerprint(src source) (string, error) {

@@ -73,7 +73,7 @@ func TestWatch(t *testing.T) {
 	defer cancel()
 	done := make(chan struct{})
 	go func() {
-		watch(ctx, src, cfg, live, loaded, 20*time.Millisecond, slog.New(slog.NewTextHandler(&logs, nil)))
+		watch(ctx, src, cfg, live, loaded, 20*time.Millisecond, slog.New(slog.NewTextHandler(&logs, nil)), nil)
 		close(done)
 	}()
 	defer func() { cancel(); <-done }()
@@ -117,7 +117,7 @@ func TestWatchRefusesBadFiles(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
-		watch(ctx, src, cfg, live, loaded, 20*time.Millisecond, slog.New(slog.NewTextHandler(&logs, nil)))
+		watch(ctx, src, cfg, live, loaded, 20*time.Millisecond, slog.New(slog.NewTextHandler(&logs, nil)), nil)
 		close(done)
 	}()
 	defer func() { cancel(); <-done }()

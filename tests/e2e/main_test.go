@@ -54,8 +54,9 @@ func TestMain(m *testing.M) {
 	}
 	binary = filepath.Join(dir, "clinicbot")
 	// The binary is built without -race: the race detector belongs to the
-	// test process, and a plain build starts faster.
-	build := exec.Command("go", "build", "-o", binary, "../../cmd/clinicbot")
+	// test process, and a plain build starts faster. It carries the VCS
+	// revision where the toolchain can stamp it (see TestVersion).
+	build := exec.Command("go", "build", "-buildvcs=true", "-o", binary, "../../cmd/clinicbot")
 	if out, err := build.CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "e2e: go build ../../cmd/clinicbot: %v\n%s", err, out)
 		os.RemoveAll(dir)
@@ -103,7 +104,8 @@ type options struct {
 	args   []string          // after "serve --config config.yaml"
 	env    map[string]string // added to (or, with "", removed from) the default environment
 	noSrv  bool              // do not start a fake API
-	srv    *fakeapi.Server   // talk to this fake API (a restart) rather than a new one
+	srv    *fakeapi.Server   // talk to this fake API instead of a new one
+	faults func(*fakeapi.Server)
 }
 
 // proc is a running `clinicbot serve` and the fake API it talks to.
@@ -129,6 +131,8 @@ func baseEnv(dir string, srv *fakeapi.Server) map[string]string {
 		"PATH":   os.Getenv("PATH"),
 		"HOME":   filepath.Join(dir, "home"),
 		"TMPDIR": filepath.Join(dir, "tmp"),
+		// Tests run in parallel: each admin listener on a port of its own.
+		"CLINICBOT_ADMIN_LISTEN": "127.0.0.1:0",
 	}
 	if srv != nil {
 		env["TELEGRAM_API_URL"] = srv.URL()
@@ -148,6 +152,9 @@ func start(t *testing.T, o options) *proc {
 		p.srv = o.srv
 	case !o.noSrv:
 		p.srv = fakeapi.NewT(t, token)
+	}
+	if o.faults != nil {
+		o.faults(p.srv) // before the process can make its first call
 	}
 	for _, d := range []string{"home", "tmp"} {
 		if err := os.Mkdir(filepath.Join(p.dir, d), 0o700); err != nil {

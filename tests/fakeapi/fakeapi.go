@@ -290,7 +290,14 @@ type Server struct {
 	results       map[string]json.RawMessage
 	webhook       WebhookConfig
 	commands      map[string]json.RawMessage
+	// poller ends the long poll in progress, if any: as on Telegram, a
+	// new getUpdates ends the previous one with 409 Conflict.
+	poller chan struct{}
 }
+
+// ConflictDescription is what Telegram answers a long poll that another
+// getUpdates (another process polling the same token) cut short.
+const ConflictDescription = "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
 
 // New starts a fake Bot API server on 127.0.0.1 that accepts token. Call
 // Close when done (NewT does it for you).
@@ -1281,6 +1288,18 @@ func (s *Server) getUpdates(ctx context.Context, p Params) (json.RawMessage, err
 		s.allowed = allowed // an empty list resets to "all"
 	}
 	s.confirmLocked(offset)
+	if s.poller != nil {
+		close(s.poller)
+	}
+	mine := make(chan struct{})
+	s.poller = mine
+	defer func() {
+		s.mu.Lock()
+		if s.poller == mine {
+			s.poller = nil
+		}
+		s.mu.Unlock()
+	}()
 	var timer *time.Timer
 	if timeout > 0 {
 		timer = time.NewTimer(time.Duration(timeout) * time.Second)
@@ -1298,6 +1317,8 @@ func (s *Server) getUpdates(ctx context.Context, p Params) (json.RawMessage, err
 		case <-ch:
 		case <-timer.C:
 			return json.RawMessage("[]"), nil
+		case <-mine:
+			return nil, &apiError{code: http.StatusConflict, description: ConflictDescription}
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		case <-s.closed:

@@ -665,3 +665,53 @@ func TestBuilders(t *testing.T) {
 		t.Errorf("round trip = %+v", us)
 	}
 }
+
+// As on Telegram, a getUpdates ends the long poll already in progress
+// (another process polling the same token) with 409 Conflict.
+func TestSecondPollEndsTheFirst(t *testing.T) {
+	t.Parallel()
+	srv := NewT(t, token)
+	u := srv.URL() + "/bot" + token + "/getUpdates"
+	type result struct {
+		status int
+		body   string
+	}
+	first := make(chan result, 1)
+	go func() {
+		resp, err := http.Post(u, "application/json", strings.NewReader(`{"timeout":30}`))
+		if err != nil {
+			first <- result{body: err.Error()}
+			return
+		}
+		defer resp.Body.Close()
+		raw, _ := io.ReadAll(resp.Body)
+		first <- result{resp.StatusCode, string(raw)}
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	// The first poll is waiting once the fake holds it.
+	for {
+		srv.mu.Lock()
+		waiting := srv.poller != nil
+		srv.mu.Unlock()
+		if waiting {
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatal("the first poll never started")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	go func() {
+		time.Sleep(50 * time.Millisecond)
+		srv.Enqueue(TextMessage(1, "hello"))
+	}()
+	status, r := rawPost(t, u, "application/json", `{"timeout":30}`)
+	if status != 200 || !strings.Contains(string(r.Result), "hello") {
+		t.Errorf("second poll: %d %s", status, r.Result)
+	}
+	res := <-first
+	if res.status != http.StatusConflict || !strings.Contains(res.body, `"error_code":409`) || !strings.Contains(res.body, ConflictDescription) {
+		t.Errorf("first poll: %d %s, want 409 %q", res.status, res.body, ConflictDescription)
+	}
+}
