@@ -36,6 +36,8 @@ type Entry struct {
 
 	// Pos is where the entry starts in its file.
 	Pos Pos `yaml:"-"`
+
+	idLine, topicLine int // where its id and topic are, for messages
 }
 
 // Questions returns the canonical question followed by its alternates.
@@ -62,6 +64,9 @@ type Base struct {
 	Synonyms [][]string
 	// Files lists the files that were read, in order.
 	Files []string
+	// Warnings are problems that do not stop the knowledge loading, such
+	// as a topic no other entry uses (perhaps a typo).
+	Warnings ErrorList
 
 	byID map[string]int
 }

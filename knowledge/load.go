@@ -39,6 +39,9 @@ func LoadDir(dir string) (*Base, error) {
 		}
 		return nil, fmt.Errorf("knowledge folder %s: %w", dir, err)
 	}
+	for _, w := range b.Warnings {
+		w.Pos.File = path.Join(dir, w.Pos.File)
+	}
 	return b, nil
 }
 
@@ -60,6 +63,7 @@ func Load(fsys fs.FS) (*Base, error) {
 	b := &Base{byID: map[string]int{}}
 	var errs ErrorList
 	unparsed := false // a file was not YAML at all
+	modified := map[string]time.Time{}
 	for _, name := range names {
 		if slices.Contains(Reserved, name) {
 			continue
@@ -67,6 +71,9 @@ func Load(fsys fs.FS) (*Base, error) {
 		data, err := fs.ReadFile(fsys, name)
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", name, err)
+		}
+		if info, err := fs.Stat(fsys, name); err == nil {
+			modified[name] = info.ModTime()
 		}
 		b.Files = append(b.Files, name)
 		ferrs, ok := parseFile(b, name, data)
@@ -76,6 +83,7 @@ func Load(fsys fs.FS) (*Base, error) {
 	if len(b.Files) == 0 {
 		return nil, errors.New("no knowledge files (*.yaml) found")
 	}
+	errs = append(errs, b.dedupe(modified)...)
 	if !unparsed {
 		// Cross-file checks only when every file parsed: a broken file
 		// would make other files' related ids look missing.
@@ -88,7 +96,35 @@ func Load(fsys fs.FS) (*Base, error) {
 	if len(b.Entries) == 0 {
 		return nil, errors.New("no entries in the knowledge files")
 	}
+	b.Warnings = b.topicWarnings()
+	b.Warnings.sort()
 	return b, nil
+}
+
+// dedupe keeps one entry per id and reports the others. The entry kept is
+// the one that was there first: in the file saved longest ago, or higher
+// up in the same file. So a copy pasted into a new file, or an entry
+// added below an old one, is the one blamed, not the original.
+func (b *Base) dedupe(modified map[string]time.Time) ErrorList {
+	var errs ErrorList
+	kept := b.Entries[:0:0]
+	for _, e := range b.Entries {
+		prev, dup := b.byID[e.ID]
+		if !dup {
+			b.byID[e.ID] = len(kept)
+			kept = append(kept, e)
+			continue
+		}
+		old := &kept[prev]
+		if modified[e.Pos.File].Before(modified[old.Pos.File]) {
+			// This copy's file was saved before the other's: the other is the newcomer.
+			e, *old = *old, e
+		}
+		errs = append(errs, &Error{Pos: Pos{e.Pos.File, e.idLine}, EntryID: e.ID,
+			Msg: fmt.Sprintf("duplicate id (first defined at %s)", old.Pos)})
+	}
+	b.Entries = kept
+	return errs
 }
 
 // parseFile decodes one file into b, returning its problems and whether
@@ -100,8 +136,8 @@ func parseFile(b *Base, name string, data []byte) (ErrorList, bool) {
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		line, msg := yamlErrorLine(err)
-		fail(line, "", "invalid YAML: %s", msg)
+		line, msg := explainYAML(data, err)
+		fail(line, "", "%s", msg)
 		return errs, false
 	}
 	if len(doc.Content) == 0 {
@@ -124,7 +160,7 @@ func parseFile(b *Base, name string, data []byte) (ErrorList, bool) {
 				continue
 			}
 			for _, item := range val.Content {
-				errs = append(errs, parseEntry(b, name, item)...)
+				errs = append(errs, parseEntry(b, name, data, item)...)
 			}
 		case "synonyms":
 			if isNull(val) {
@@ -159,7 +195,7 @@ func parseFile(b *Base, name string, data []byte) (ErrorList, bool) {
 	return errs, true
 }
 
-func parseEntry(b *Base, name string, n *yaml.Node) ErrorList {
+func parseEntry(b *Base, name string, data []byte, n *yaml.Node) ErrorList {
 	var errs ErrorList
 	if n.Kind != yaml.MappingNode {
 		return ErrorList{{Pos: Pos{name, n.Line}, Msg: "each entry must be a set of fields starting with `- id:`"}}
@@ -195,6 +231,12 @@ func parseEntry(b *Base, name string, n *yaml.Node) ErrorList {
 		line, msg := yamlErrorLine(err)
 		if line == 0 {
 			line = n.Line
+		}
+		if strings.Contains(msg, "cannot unmarshal !!map into string") {
+			// "- how: now" in a list of texts: YAML read the colon as a field.
+			if l, ok := colonLine(data, line); ok {
+				line, msg = l, quoteAdvice(data, l)
+			}
 		}
 		fail(line, "%s", msg)
 		return errs
@@ -234,11 +276,7 @@ func parseEntry(b *Base, name string, n *yaml.Node) ErrorList {
 		}
 	}
 	if e.ID != "" {
-		if prev, dup := b.byID[e.ID]; dup {
-			fail(at("id"), "duplicate id (first defined at %s)", b.Entries[prev].Pos)
-			return errs
-		}
-		b.byID[e.ID] = len(b.Entries)
+		e.idLine, e.topicLine = at("id"), at("topic")
 		b.Entries = append(b.Entries, e)
 	}
 	return errs
@@ -250,7 +288,11 @@ func (b *Base) validate() ErrorList {
 	for _, e := range b.Entries {
 		for _, r := range e.Related {
 			if _, ok := b.byID[r]; !ok {
-				errs = append(errs, &Error{Pos: e.Pos, EntryID: e.ID, Msg: fmt.Sprintf("related id %q does not exist", r)})
+				msg := fmt.Sprintf("related id %q does not exist", r)
+				if near := b.closestID(r); near != "" {
+					msg += fmt.Sprintf("; did you mean %s?", near)
+				}
+				errs = append(errs, &Error{Pos: e.Pos, EntryID: e.ID, Msg: msg})
 			} else if r == e.ID {
 				errs = append(errs, &Error{Pos: e.Pos, EntryID: e.ID, Msg: "an entry cannot be related to itself"})
 			}

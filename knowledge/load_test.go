@@ -58,7 +58,7 @@ func TestLoadDirRejects(t *testing.T) {
 		{
 			name: "invalid YAML syntax",
 			yaml: "entries:\n  - id: a\n    question: what: is this\n    answer: x\n",
-			line: 3, msg: "invalid YAML: mapping values are not allowed",
+			line: 3, msg: `put this text in quotes, like this: question: "what: is this"`,
 		},
 		{
 			name: "unknown top-level key",

@@ -176,6 +176,9 @@ func runValidate(args []string, stdout, stderr io.Writer) error {
 	b := eng.Base()
 	fmt.Fprintf(stdout, "ok: %s: %d entries in %d files, %d synonym groups, %d topics\n",
 		src, len(b.Entries), len(b.Files), len(b.Synonyms), len(b.Topics()))
+	for _, w := range b.Warnings {
+		fmt.Fprintf(stdout, "warning: %s\n", w)
+	}
 	return nil
 }
 

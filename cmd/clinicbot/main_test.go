@@ -250,7 +250,7 @@ func TestValidateDir(t *testing.T) {
 			t.Fatalf("stderr has %d lines, want 1 problem and a summary:\n%s", len(ls), errs)
 		}
 		want := []string{
-			filepath.Join(dir, "b.yaml") + ":3: invalid YAML: mapping values are not allowed in this context",
+			filepath.Join(dir, "b.yaml") + `:3: a colon followed by a space starts a new field, so this text cannot hold one as it is: put this text in quotes, like this: question: "what: is this"`,
 			"1 problem(s) found; nothing was changed.",
 		}
 		for i := range want {
@@ -275,7 +275,7 @@ func TestValidateDir(t *testing.T) {
 		writeFile(t, filepath.Join(dir, "settings.yaml"), "answer: 0.5\nchoise: 0.2\n")
 		code, _, errs := clinicbot(t, "", "validate", dir)
 		for _, want := range []string{
-			filepath.Join(dir, "faqs.yaml") + ":3: invalid YAML",
+			filepath.Join(dir, "faqs.yaml") + ":3: a colon followed by a space",
 			filepath.Join(dir, "red_flags.yaml") + ":",
 			filepath.Join(dir, "settings.yaml") + `:2: unknown setting "choise"`,
 		} {
