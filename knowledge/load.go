@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -17,7 +18,30 @@ import (
 
 var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
-var entryFields = []string{"id", "question", "alternates", "answer", "topic", "keywords", "related", "booking", "owner", "reviewed"}
+// EntryFields are the fields an entry may have, in the order of Entry's
+// fields: read from Entry's yaml tags, so a field added to Entry is
+// accepted here and must be added to the JSON Schema (the schema test
+// checks it).
+var EntryFields = yamlFields(reflect.TypeFor[Entry]())
+
+// FileKeys are the keys a knowledge file may have at its top level.
+var FileKeys = []string{"entries", "synonyms"}
+
+// yamlFields lists the yaml names of a struct's exported fields.
+func yamlFields(t reflect.Type) []string {
+	var out []string
+	for f := range t.Fields() {
+		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if !f.IsExported() || name == "-" {
+			continue
+		}
+		if name == "" {
+			name = strings.ToLower(f.Name)
+		}
+		out = append(out, name)
+	}
+	return out
+}
 
 // LoadDir loads and validates the knowledge folder at dir.
 func LoadDir(dir string) (*Base, error) {
@@ -189,7 +213,7 @@ func parseFile(b *Base, name string, data []byte) (ErrorList, bool) {
 				b.Synonyms = append(b.Synonyms, clean)
 			}
 		default:
-			fail(key.Line, "", "unknown top-level key %q (expected `entries` or `synonyms`)", key.Value)
+			fail(key.Line, "", "unknown top-level key %q (expected %s)", key.Value, "`"+strings.Join(FileKeys, "` or `")+"`")
 		}
 	}
 	return errs, true
@@ -213,8 +237,8 @@ func parseEntry(b *Base, name string, data []byte, n *yaml.Node) ErrorList {
 	dupField := false
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k := n.Content[i]
-		if !slices.Contains(entryFields, k.Value) {
-			fail(k.Line, "unknown field %q (allowed: %s)", k.Value, strings.Join(entryFields, ", "))
+		if !slices.Contains(EntryFields, k.Value) {
+			fail(k.Line, "unknown field %q (allowed: %s)", k.Value, strings.Join(EntryFields, ", "))
 			continue
 		}
 		if _, dup := lines[k.Value]; dup {

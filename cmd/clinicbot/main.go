@@ -9,6 +9,7 @@
 //	clinicbot eval            measure answers against labelled questions
 //	clinicbot tune            choose a knowledge folder's thresholds from labelled questions
 //	clinicbot unanswered      list, for staff, the questions the bot could not answer
+//	clinicbot schema          print the JSON Schema of knowledge files, for editors
 //
 // main only wires the pieces together: configuration, knowledge, index,
 // answering, and a transport.
@@ -24,6 +25,8 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	"github.com/clinicbot/clinicbot/knowledge"
 )
 
 func main() {
@@ -47,6 +50,7 @@ Usage:
                                  choose the thresholds from labelled questions
   clinicbot unanswered [--days N] [--log FILE]
                                  list the questions the bot could not answer, most asked first
+  clinicbot schema               print the JSON Schema of knowledge files (for an editor's YAML checks)
 
 Common flags: --config FILE (default config.yaml, if present), --knowledge DIR, --settings FILE.
 Run 'clinicbot COMMAND -h' for a command's flags.
@@ -76,6 +80,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = runTune(ctx, args, stdout, stderr)
 	case "unanswered":
 		err = runUnanswered(ctx, args, stdout, stderr, time.Now())
+	case "schema":
+		_, err = stdout.Write(knowledge.Schema())
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/clinicbot/clinicbot/answer"
+	"github.com/clinicbot/clinicbot/knowledge"
 )
 
 // isolate runs the test in an empty folder (so no stray config.yaml is
@@ -637,5 +638,13 @@ func TestUnansweredReport(t *testing.T) {
 	code, out, _ = clinicbot(t, "", "unanswered", "--log", "nowhere.log")
 	if code != 0 || !strings.Contains(out, "no questions yet") {
 		t.Errorf("missing log: exit %d %q, want a plain 'no questions yet'", code, out)
+	}
+}
+
+func TestSchemaCommand(t *testing.T) {
+	isolate(t)
+	code, out, errs := clinicbot(t, "", "schema")
+	if code != 0 || errs != "" || out != string(knowledge.Schema()) {
+		t.Errorf("exit %d, stderr %q, stdout %.60q…; want the knowledge schema", code, errs, out)
 	}
 }
