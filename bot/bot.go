@@ -61,6 +61,8 @@ type Options struct {
 	// ShutdownGrace bounds how long Run waits, once its context is
 	// cancelled, for replies already in progress; 0 means 10 seconds.
 	ShutdownGrace time.Duration
+	// Staff are the clinic staff's chats and what they are shown.
+	Staff Staff
 }
 
 // Timing of requests to Telegram.
@@ -96,6 +98,8 @@ type Bot struct {
 	disp *dispatcher
 	// recent holds each sender's last words briefly, for the red-flag check.
 	recent *recentWords
+	// desk is the staff's side: knowledge state, counts, call-back requests.
+	desk *desk
 
 	// work is the context replies are sent under. It outlives Run's
 	// context by up to ShutdownGrace, so replies in progress can finish.
@@ -162,6 +166,7 @@ func New(live *answer.Live, opts Options) (*Bot, error) {
 		secret:  t.WebhookSecret,
 		disp:    newDispatcher(maxQueuedInChat),
 		recent:  newRecentWords(),
+		desk:    newDesk(opts.Staff.ChatIDs, time.Now),
 		backoff: backoffBase,
 
 		attemptTimeout: attemptTimeout,

@@ -129,6 +129,7 @@ func (b *Bot) urgentNow(ctx context.Context, update int64, m *models.Message, r 
 			to := replyTarget(m)
 			to.insist = true
 			t.to, t.what, t.text = &to, string(r.Kind), words(m)
+			b.desk.tally(r.Kind)
 			b.send(t.ctx, to, replyMessages(r))
 		})
 	})
@@ -279,6 +280,7 @@ func (b *Bot) question(t *turn, text string) {
 	}
 	r := eng.Answer(t.ctx, text)
 	t.what, t.entry = string(r.Kind), r.EntryID
+	b.desk.tally(r.Kind)
 	if r.Kind != answer.KindUrgent {
 		// An urgent reply goes out at once, with nothing before it.
 		b.typing(t.ctx, *t.to)
@@ -401,6 +403,9 @@ func (b *Bot) command(t *turn, cmd, arg string, explicit bool) {
 	case "privacy":
 		b.send(t.ctx, *t.to, compose("Privacy", b.privacyText(), nil))
 	default:
+		if b.staffCommand(t, cmd) {
+			return
+		}
 		if t.to.group && !explicit {
 			t.to, t.what = nil, "ignored" // perhaps another bot's command
 			return

@@ -81,9 +81,15 @@ func runUnanswered(_ context.Context, args []string, stdout, stderr io.Writer, n
 	}
 	fmt.Fprintln(stdout, "\"I don't know\": add an entry or an alternate. \"Did you mean\": add the question as an alternate of the right entry.")
 	fmt.Fprintln(stdout)
-	if *top > 0 && len(groups) > *top {
-		defer fmt.Fprintf(stdout, "… and %d more (--top 0 shows all)\n", len(groups)-*top)
-		groups = groups[:*top]
+	printGroups(stdout, groups, *top)
+	return nil
+}
+
+// printGroups prints the most asked questions, at most top (0: all).
+func printGroups(w io.Writer, groups []unanswered.Group, top int) {
+	if top > 0 && len(groups) > top {
+		defer fmt.Fprintf(w, "… and %d more (--top 0 shows all)\n", len(groups)-top)
+		groups = groups[:top]
 	}
 	for _, g := range groups {
 		var got []string
@@ -93,13 +99,43 @@ func runUnanswered(_ context.Context, args []string, stdout, stderr io.Writer, n
 		if g.Choices > 0 {
 			got = append(got, fmt.Sprintf("did you mean ×%d", g.Choices))
 		}
-		fmt.Fprintf(stdout, "%4d×  %q\n       last %s; %s", g.Count, g.Question, g.Last.Format("2 Jan 2006"), strings.Join(got, ", "))
+		fmt.Fprintf(w, "%4d×  %q\n       last %s; %s", g.Count, g.Question, g.Last.Format("2 Jan 2006"), strings.Join(got, ", "))
 		if len(g.Offered) > 0 {
-			fmt.Fprintf(stdout, " (offered %s)", strings.Join(g.Offered, ", "))
+			fmt.Fprintf(w, " (offered %s)", strings.Join(g.Offered, ", "))
 		}
-		fmt.Fprintln(stdout)
+		fmt.Fprintln(w)
 	}
-	return nil
+}
+
+// weekUnanswered is what /unanswered shows staff: the last seven days'
+// questions from the log at path, most asked first.
+func weekUnanswered(path string, retentionDays int, now time.Time) string {
+	lines, _, err := unanswered.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "No questions yet."
+	}
+	if err != nil {
+		return "The unanswered-questions log could not be read: " + err.Error()
+	}
+	days := 7
+	if retentionDays > 0 && retentionDays < days {
+		days = retentionDays
+	}
+	cutoff := now.Add(-time.Duration(days) * 24 * time.Hour)
+	kept := lines[:0]
+	for _, ln := range lines {
+		if !ln.Time.Before(cutoff) {
+			kept = append(kept, ln)
+		}
+	}
+	if len(kept) == 0 {
+		return "No unanswered questions in the last 7 days."
+	}
+	groups := unanswered.Summarise(kept)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d question%s (%d different). \"I don't know\": add an entry or an alternate. \"Did you mean\": add the question as an alternate of the right entry.\n\n", len(kept), plural(len(kept)), len(groups))
+	printGroups(&b, groups, 10)
+	return strings.TrimSpace(strings.ReplaceAll(b.String(), "(--top 0 shows all)", "(clinicbot unanswered shows all)"))
 }
 
 func plural(n int) string {

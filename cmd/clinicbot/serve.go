@@ -48,9 +48,9 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if src.dir != "" {
 		loaded, _ = fingerprint(src)
 	}
-	eng, err := buildEngine(src, cfg)
-	if err != nil {
-		return err
+	eng, from, startErr := startEngine(src, cfg, log)
+	if eng == nil {
+		return startErr
 	}
 	if err := cfg.ValidateServe(); err != nil {
 		return err
@@ -59,9 +59,10 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 		log.Warn("clinic.booking_url is not set: replies will carry no booking button")
 	}
 	live := answer.NewLive(eng)
-	log.Info("knowledge loaded", "from", src.String(), "entries", len(eng.Base().Entries))
+	log.Info("knowledge loaded", "from", from, "entries", len(eng.Base().Entries))
 
 	var onUnanswered func(string, answer.Reply)
+	var weekly func() string
 	if u := cfg.Privacy.Unanswered; u.Enabled {
 		ul, err := unanswered.Open(u.Path, time.Duration(u.RetentionDays)*24*time.Hour)
 		if err != nil {
@@ -78,12 +79,10 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 				log.Error("unanswered log", "err", err)
 			}
 		}
+		weekly = func() string { return weekUnanswered(u.Path, u.RetentionDays, time.Now()) }
 		log.Info("unanswered-questions log on", "path", u.Path, "retention_days", u.RetentionDays)
 	}
 
-	if src.dir != "" && cfg.Reload > 0 {
-		go watch(ctx, src, cfg, live, loaded, cfg.Reload, log)
-	}
 	b, err := bot.New(live, bot.Options{
 		Telegram:            cfg.Telegram,
 		Clinic:              cfg.Clinic,
@@ -93,9 +92,24 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 		OnUnanswered:        onUnanswered,
 		UnansweredRetention: time.Duration(cfg.Privacy.Unanswered.RetentionDays) * 24 * time.Hour,
 		ShutdownGrace:       10 * time.Second,
+		Staff: bot.Staff{
+			ChatIDs:    cfg.Staff.ChatIDs,
+			Unanswered: weekly,
+			NextSteps:  cfg.Staff.CallBack.NextSteps,
+		},
 	})
 	if err != nil {
 		return err
+	}
+	if len(cfg.Staff.ChatIDs) > 0 {
+		log.Info("staff chats set", "chats", len(cfg.Staff.ChatIDs))
+	}
+	b.KnowledgeLoaded(from, len(eng.Base().Entries))
+	if startErr != nil {
+		b.KnowledgeFailed(problemLines(startErr, src.dir))
+	}
+	if src.dir != "" && cfg.Reload > 0 {
+		go watch(ctx, src, cfg, live, loaded, cfg.Reload, log, b)
 	}
 	log.Info("serving Telegram", "mode", cfg.Telegram.Mode)
 	if err := b.Run(ctx); err != nil {
@@ -103,6 +117,12 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// staffDesk hears how loading the knowledge goes; *bot.Bot tells the staff chats.
+type staffDesk interface {
+	KnowledgeLoaded(from string, entries int)
+	KnowledgeFailed(problems []string)
 }
 
 // retireAfter is how long a replaced engine lives on for the replies that
@@ -115,7 +135,7 @@ const retireAfter = time.Minute
 // renaming and network or container mounts often send no events at all.
 //
 // last is the folder's fingerprint when the serving knowledge was read.
-func watch(ctx context.Context, src source, cfg config.Config, live *answer.Live, last string, every time.Duration, log *slog.Logger) {
+func watch(ctx context.Context, src source, cfg config.Config, live *answer.Live, last string, every time.Duration, log *slog.Logger, staff staffDesk) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	unreadable := false
@@ -130,6 +150,7 @@ func watch(ctx context.Context, src source, cfg config.Config, live *answer.Live
 			if !unreadable {
 				// Said once: a folder moved away may come back.
 				log.Error("knowledge folder unreadable; the last good knowledge keeps serving", "err", err.Error())
+				staff.KnowledgeFailed([]string{"the knowledge folder cannot be read: " + err.Error()})
 				unreadable = true
 			}
 			continue
@@ -145,12 +166,15 @@ func watch(ctx context.Context, src source, cfg config.Config, live *answer.Live
 		eng, err := buildEngine(src, cfg)
 		if err != nil {
 			log.Error("knowledge not reloaded; the last good knowledge keeps serving", "err", err.Error())
+			staff.KnowledgeFailed(problemLines(err, src.dir))
 			continue
 		}
 		old := live.Swap(eng)
 		// Replies already running on the old engine finish first.
 		time.AfterFunc(retireAfter, func() { old.Close() })
 		log.Info("knowledge reloaded", "entries", len(eng.Base().Entries))
+		keepCopy(src, cfg, log)
+		staff.KnowledgeLoaded(src.dir, len(eng.Base().Entries))
 	}
 }
 

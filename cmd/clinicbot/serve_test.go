@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -53,6 +55,7 @@ func TestWatch(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "faq.yaml"), hoursEntry)
 	src := source{dir: dir}
 	cfg := config.Default()
+	cfg.StateDir = t.TempDir()
 	loaded, err := fingerprint(src)
 	if err != nil {
 		t.Fatal(err)
@@ -68,11 +71,12 @@ func TestWatch(t *testing.T) {
 	os.Chtimes(filepath.Join(dir, "more.yaml"), later, later)
 
 	var logs lockedBuffer
+	var staff recordingDesk
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan struct{})
 	go func() {
-		watch(ctx, src, cfg, live, loaded, 20*time.Millisecond, slog.New(slog.NewTextHandler(&logs, nil)))
+		watch(ctx, src, cfg, live, loaded, 20*time.Millisecond, slog.New(slog.NewTextHandler(&logs, nil)), &staff)
 		close(done)
 	}()
 	defer func() { cancel(); <-done }()
@@ -93,4 +97,34 @@ func TestWatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, "the folder to be back", func() bool { return strings.Contains(logs.String(), "knowledge folder readable again") })
+
+	// The staff heard of the reload and of the missing folder.
+	got := staff.events()
+	if len(got) < 2 || got[0] != "loaded 2" || !strings.HasPrefix(got[1], "failed: the knowledge folder cannot be read: ") {
+		t.Errorf("staff heard %q, want the reload and the missing folder", got)
+	}
+}
+
+// recordingDesk records what the watcher tells the staff.
+type recordingDesk struct {
+	mu  sync.Mutex
+	got []string
+}
+
+func (r *recordingDesk) KnowledgeLoaded(_ string, entries int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.got = append(r.got, fmt.Sprintf("loaded %d", entries))
+}
+
+func (r *recordingDesk) KnowledgeFailed(problems []string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.got = append(r.got, "failed: "+strings.Join(problems, "; "))
+}
+
+func (r *recordingDesk) events() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.got)
 }
