@@ -118,7 +118,8 @@ func (l ErrorList) Error() string {
 	return strings.Join(msgs, "\n")
 }
 
-func (l ErrorList) sort() {
+// Sort sorts the list by file, then line.
+func (l ErrorList) Sort() {
 	sort.SliceStable(l, func(i, j int) bool {
 		if l[i].Pos.File != l[j].Pos.File {
 			return l[i].Pos.File < l[j].Pos.File

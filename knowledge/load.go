@@ -114,14 +114,14 @@ func Load(fsys fs.FS) (*Base, error) {
 		errs = append(errs, b.validate()...)
 	}
 	if len(errs) > 0 {
-		errs.sort()
+		errs.Sort()
 		return nil, errs
 	}
 	if len(b.Entries) == 0 {
 		return nil, errors.New("no entries in the knowledge files")
 	}
 	b.Warnings = b.topicWarnings()
-	b.Warnings.sort()
+	b.Warnings.Sort()
 	return b, nil
 }
 

@@ -73,7 +73,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "ask":
 		err = runAsk(ctx, args, stdin, stdout, stderr)
 	case "validate":
-		err = runValidate(args, stdout, stderr)
+		err = runValidate(ctx, args, stdout, stderr, time.Now())
 	case "eval":
 		err = runEval(ctx, args, stdout, stderr)
 	case "tune":

@@ -648,3 +648,29 @@ func TestSchemaCommand(t *testing.T) {
 		t.Errorf("exit %d, stderr %q, stdout %.60q…; want the knowledge schema", code, errs, out)
 	}
 }
+
+func TestValidateWarnings(t *testing.T) {
+	isolate(t)
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "faqs.yaml"), "entries:\n"+
+		"  - id: a\n    question: Is there parking near the clinic?\n    answer: Yes.\n    owner: Clinical team\n    reviewed: 2020-01-01\n"+
+		"  - id: b\n    question: Is there parking near the clinic?\n    answer: Street parking.\n")
+	writeFile(t, "config.yaml", "review_after_days: 30\n")
+	code, out, errs := clinicbot(t, "", "validate", dir)
+	if code != 0 || errs != "" {
+		t.Fatalf("exit %d, stderr %q; warnings must not fail validate", code, errs)
+	}
+	ls := lines(out)
+	if len(ls) != 5 || !strings.HasPrefix(ls[0], "ok: ") || ls[4] != "3 warning(s): the knowledge loads as it is; these are worth a look." {
+		t.Fatalf("output:\n%s", out)
+	}
+	for _, want := range []string{
+		"warning: " + filepath.Join(dir, "faqs.yaml") + `:2: entry "a": reviewed 2020-01-01, `,
+		"warning: " + filepath.Join(dir, "faqs.yaml") + `:2: entry "a": its own question matches entry "b" (faqs.yaml:7) as strongly`,
+		"warning: " + filepath.Join(dir, "faqs.yaml") + `:7: entry "b": its own question matches entry "a" (faqs.yaml:2) as strongly`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
