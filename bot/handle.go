@@ -237,6 +237,11 @@ func (b *Bot) handleMessage(t *turn, m *models.Message) {
 		return // group chatter is not for the bot (an emergency was answered already)
 	}
 	t.to = &to
+	if isCmd {
+		b.desk.calls.forget(m.Chat.ID) // a command leaves a call-back request unfinished
+	} else if b.callBackInput(t, m) {
+		return
+	}
 	text := words(m)
 	t.text = text
 	if isCmd {
@@ -285,7 +290,7 @@ func (b *Bot) question(t *turn, text string) {
 		// An urgent reply goes out at once, with nothing before it.
 		b.typing(t.ctx, *t.to)
 	}
-	b.send(t.ctx, *t.to, replyMessages(r))
+	b.send(t.ctx, *t.to, b.bookingReply(r, *t.to))
 	unsure := r.Kind == answer.KindFallback || r.Kind == answer.KindChoices
 	if unsure && r.Question != "" && b.opts.OnUnanswered != nil {
 		b.reportUnanswered(t, r)
@@ -328,6 +333,9 @@ func replyMessages(r answer.Reply) []message {
 // handleCallback answers a button press: always stop the button's spinner
 // first, then show the entry or the topic the button names.
 func (b *Bot) handleCallback(t *turn, q *models.CallbackQuery) {
+	if b.callBackButtons(t, q) {
+		return
+	}
 	b.answerCallback(t.ctx, q.ID)
 	to, ok := callbackTarget(q)
 	if !ok {
@@ -339,7 +347,7 @@ func (b *Bot) handleCallback(t *turn, q *models.CallbackQuery) {
 	if id, ok := resolveEntry(base, q.Data); ok {
 		if r, ok := eng.Entry(id); ok {
 			t.what, t.entry = "entry", id
-			b.send(t.ctx, to, replyMessages(r))
+			b.send(t.ctx, to, b.bookingReply(r, to))
 			return
 		}
 	} else if topic, ok := resolveTopic(base, q.Data); ok {
@@ -387,7 +395,7 @@ func (b *Bot) command(t *turn, cmd, arg string, explicit bool) {
 		if arg != "" {
 			if r, ok := b.live.Engine().Entry(arg); ok {
 				t.entry = r.EntryID
-				b.send(t.ctx, *t.to, replyMessages(r))
+				b.send(t.ctx, *t.to, b.bookingReply(r, *t.to))
 				return
 			}
 		}
@@ -397,9 +405,9 @@ func (b *Bot) command(t *turn, cmd, arg string, explicit bool) {
 	case "topics":
 		b.send(t.ctx, *t.to, compose("", "Pick a topic:", b.topicsKeyboard()))
 	case "book":
-		b.send(t.ctx, *t.to, compose("", b.bookText(), b.bookKeyboard()))
+		b.send(t.ctx, *t.to, compose("", b.bookText(), b.withCallBack(b.bookKeyboard(), *t.to)))
 	case "contact":
-		b.send(t.ctx, *t.to, compose("", b.contactText(), b.bookKeyboard()))
+		b.send(t.ctx, *t.to, compose("", b.contactText(), b.withCallBack(b.bookKeyboard(), *t.to)))
 	case "privacy":
 		b.send(t.ctx, *t.to, compose("Privacy", b.privacyText(), nil))
 	default:
