@@ -127,3 +127,21 @@ func (l ErrorList) Sort() {
 		return l[i].Pos.Line < l[j].Pos.Line
 	})
 }
+
+// New returns a base of entries and synonym groups that come from
+// somewhere other than a folder (such as patients' questions, to search
+// them with the same engine). Ids must be unique; questions and answers
+// must not be empty.
+func New(entries []Entry, synonyms [][]string) (*Base, error) {
+	b := &Base{Entries: entries, Synonyms: synonyms, byID: make(map[string]int, len(entries))}
+	for i, e := range entries {
+		if e.ID == "" || strings.TrimSpace(e.Question) == "" || strings.TrimSpace(e.Answer) == "" {
+			return nil, fmt.Errorf("entry %d: id, question and answer are required", i+1)
+		}
+		if _, dup := b.byID[e.ID]; dup {
+			return nil, fmt.Errorf("duplicate id %q", e.ID)
+		}
+		b.byID[e.ID] = i
+	}
+	return b, nil
+}

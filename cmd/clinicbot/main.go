@@ -9,6 +9,7 @@
 //	clinicbot eval            measure answers against labelled questions
 //	clinicbot tune            choose a knowledge folder's thresholds from labelled questions
 //	clinicbot unanswered      list, for staff, the questions the bot could not answer
+//	clinicbot report          the unanswered questions grouped, with the YAML to paste
 //	clinicbot schema          print the JSON Schema of knowledge files, for editors
 //
 // main only wires the pieces together: configuration, knowledge, index,
@@ -50,6 +51,9 @@ Usage:
                                  choose the thresholds from labelled questions
   clinicbot unanswered [--days N] [--log FILE]
                                  list the questions the bot could not answer, most asked first
+  clinicbot report [--days N] [--log FILE]
+                                 the unanswered questions grouped by what they ask, most asked
+                                 first, each with the closest entry and the YAML to paste
   clinicbot schema               print the JSON Schema of knowledge files (for an editor's YAML checks)
 
 Common flags: --config FILE (default config.yaml, if present), --knowledge DIR, --settings FILE.
@@ -80,6 +84,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = runTune(ctx, args, stdout, stderr)
 	case "unanswered":
 		err = runUnanswered(ctx, args, stdout, stderr, time.Now())
+	case "report":
+		err = runReport(ctx, args, stdout, stderr, time.Now())
 	case "schema":
 		_, err = stdout.Write(knowledge.Schema())
 	case "help", "-h", "-help", "--help":

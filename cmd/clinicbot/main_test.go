@@ -674,3 +674,33 @@ func TestValidateWarnings(t *testing.T) {
 		}
 	}
 }
+
+func TestReportCommand(t *testing.T) {
+	isolate(t)
+	writeFile(t, "unanswered.log", `{"time":"2026-12-01T10:00:00Z","question":"is there a cafe nearby","reply":"fallback"}
+{"time":"2026-12-02T10:00:00Z","question":"is there a cafe near the clinic","reply":"fallback"}
+{"time":"2026-12-02T11:00:00Z","question":"how is denervaton performed","reply":"choices","offered":["fjd-how-is-it-done"]}
+not json
+`)
+	code, out, errs := clinicbot(t, "", "report", "--log", "unanswered.log", "--days", "0")
+	if code != 0 || errs != "" {
+		t.Fatalf("exit %d, stderr %q", code, errs)
+	}
+	for _, want := range []string{
+		"unanswered.log: 3 questions in 2 groups, from 1 Dec 2026 to 2 Dec 2026; most asked first.\n",
+		"\n1. asked 2× (I don't know ×2), last 2 Dec 2026\n   1×  \"is there a cafe near the clinic\"\n   1×  \"is there a cafe nearby\"\n",
+		"  - id: is-there-a-cafe-near",
+		"out_of_scope:\n",
+		"\n2. asked 1× (did you mean ×1)",
+		"under `alternates:` of ",
+		"(1 unreadable line skipped)\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	code, out, _ = clinicbot(t, "", "report", "--log", "nope.log")
+	if code != 0 || !strings.Contains(out, "nope.log: no questions yet") {
+		t.Errorf("no log: exit %d, %q", code, out)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/clinicbot/clinicbot/config"
 	"github.com/clinicbot/clinicbot/unanswered"
 )
 
@@ -37,7 +38,7 @@ func runUnanswered(_ context.Context, args []string, stdout, stderr io.Writer, n
 	if *path == "" {
 		*path = cfg.Privacy.Unanswered.Path
 	}
-	lines, skipped, err := unanswered.ReadFile(*path)
+	lines, skipped, err := recentLines(cfg, *path, *days, now)
 	if errors.Is(err, fs.ErrNotExist) {
 		// The log is made at the first question it keeps.
 		fmt.Fprintf(stdout, "%s: no questions yet (the log is kept only while privacy.unanswered.enabled is on)\n", *path)
@@ -45,21 +46,6 @@ func runUnanswered(_ context.Context, args []string, stdout, stderr io.Writer, n
 	}
 	if err != nil {
 		return err
-	}
-	// Lines past the retention period are not shown, even while the bot
-	// is stopped and has not deleted them yet.
-	if keep := cfg.Privacy.Unanswered.RetentionDays; keep > 0 && (*days <= 0 || *days > keep) {
-		*days = keep
-	}
-	if *days > 0 {
-		cutoff := now.Add(-time.Duration(*days) * 24 * time.Hour)
-		kept := lines[:0]
-		for _, ln := range lines {
-			if !ln.Time.Before(cutoff) {
-				kept = append(kept, ln)
-			}
-		}
-		lines = kept
 	}
 	groups := unanswered.Summarise(lines)
 	if len(lines) == 0 {
@@ -85,6 +71,30 @@ func runUnanswered(_ context.Context, args []string, stdout, stderr io.Writer, n
 	return nil
 }
 
+// recentLines reads the log at path, keeping the last days' lines (all,
+// for days <= 0) and never those past the retention period, even while
+// the bot is stopped and has not deleted them yet.
+func recentLines(cfg config.Config, path string, days int, now time.Time) ([]unanswered.Line, int, error) {
+	lines, skipped, err := unanswered.ReadFile(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	if keep := cfg.Privacy.Unanswered.RetentionDays; keep > 0 && (days <= 0 || days > keep) {
+		days = keep
+	}
+	if days > 0 {
+		cutoff := now.Add(-time.Duration(days) * 24 * time.Hour)
+		kept := lines[:0]
+		for _, ln := range lines {
+			if !ln.Time.Before(cutoff) {
+				kept = append(kept, ln)
+			}
+		}
+		lines = kept
+	}
+	return lines, skipped, nil
+}
+
 // printGroups prints the most asked questions, at most top (0: all).
 func printGroups(w io.Writer, groups []unanswered.Group, top int) {
 	if top > 0 && len(groups) > top {
@@ -105,37 +115,6 @@ func printGroups(w io.Writer, groups []unanswered.Group, top int) {
 		}
 		fmt.Fprintln(w)
 	}
-}
-
-// weekUnanswered is what /unanswered shows staff: the last seven days'
-// questions from the log at path, most asked first.
-func weekUnanswered(path string, retentionDays int, now time.Time) string {
-	lines, _, err := unanswered.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return "No questions yet."
-	}
-	if err != nil {
-		return "The unanswered-questions log could not be read: " + err.Error()
-	}
-	days := 7
-	if retentionDays > 0 && retentionDays < days {
-		days = retentionDays
-	}
-	cutoff := now.Add(-time.Duration(days) * 24 * time.Hour)
-	kept := lines[:0]
-	for _, ln := range lines {
-		if !ln.Time.Before(cutoff) {
-			kept = append(kept, ln)
-		}
-	}
-	if len(kept) == 0 {
-		return "No unanswered questions in the last 7 days."
-	}
-	groups := unanswered.Summarise(kept)
-	var b strings.Builder
-	fmt.Fprintf(&b, "%d question%s (%d different). \"I don't know\": add an entry or an alternate. \"Did you mean\": add the question as an alternate of the right entry.\n\n", len(kept), plural(len(kept)), len(groups))
-	printGroups(&b, groups, 10)
-	return strings.TrimSpace(strings.ReplaceAll(b.String(), "(--top 0 shows all)", "(clinicbot unanswered shows all)"))
 }
 
 func plural(n int) string {

@@ -79,7 +79,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 				log.Error("unanswered log", "err", err)
 			}
 		}
-		weekly = func() string { return weekUnanswered(u.Path, u.RetentionDays, time.Now()) }
+		weekly = func() string { return weekUnanswered(ctx, cfg, live.Engine(), time.Now()) }
 		log.Info("unanswered-questions log on", "path", u.Path, "retention_days", u.RetentionDays)
 	}
 
