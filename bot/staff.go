@@ -171,10 +171,16 @@ func (b *Bot) tellStaff(text string) {
 }
 
 // staffCommand answers /status, /unanswered and /stats in a staff chat and
-// reports whether it did; elsewhere they are unknown commands.
+// reports whether it did; elsewhere they are unknown commands. /chatid
+// tells anyone their chat's id, to set up staff chats.
 func (b *Bot) staffCommand(t *turn, cmd string) bool {
 	switch cmd {
 	case "status", "unanswered", "stats":
+	case "chatid":
+		// Anyone may learn their own chat's id: it is how a chat is made
+		// a staff chat.
+		b.send(t.ctx, *t.to, compose("", fmt.Sprintf("This chat's id is %d. To make it a staff chat, add it to staff.chat_ids in the bot's configuration (or CLINICBOT_STAFF_CHAT_IDS).", t.chat), nil))
+		return true
 	default:
 		return false
 	}

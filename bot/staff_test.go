@@ -95,6 +95,14 @@ func TestStaffHearOfBrokenKnowledge(t *testing.T) {
 	e.quiet(3)
 }
 
+func TestChatID(t *testing.T) {
+	e := start(t, setup{})
+	e.say(patientID, "/chatid")
+	if got := e.sent(1)[0].Text(); !strings.HasPrefix(got, "This chat&#39;s id is 7002. To make it a staff chat") {
+		t.Errorf("/chatid: %q", got)
+	}
+}
+
 func TestNoStaffChatsNoStaffMessages(t *testing.T) {
 	e := start(t, setup{})
 	e.bot.KnowledgeLoaded("kb", 35)
