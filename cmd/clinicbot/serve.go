@@ -158,6 +158,10 @@ func watch(ctx context.Context, src source, cfg config.Config, live *answer.Live
 		if unreadable {
 			log.Info("knowledge folder readable again", "dir", src.dir)
 			unreadable = false
+			if fp == last {
+				// Back as it was: the knowledge serving is the folder's.
+				staff.KnowledgeLoaded(src.dir, len(live.Engine().Base().Entries))
+			}
 		}
 		if fp == last {
 			continue

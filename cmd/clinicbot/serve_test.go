@@ -99,9 +99,10 @@ func TestWatch(t *testing.T) {
 	waitFor(t, "the folder to be back", func() bool { return strings.Contains(logs.String(), "knowledge folder readable again") })
 
 	// The staff heard of the reload and of the missing folder.
+	waitFor(t, "the staff to hear the folder is back", func() bool { return len(staff.events()) == 3 })
 	got := staff.events()
-	if len(got) < 2 || got[0] != "loaded 2" || !strings.HasPrefix(got[1], "failed: the knowledge folder cannot be read: ") {
-		t.Errorf("staff heard %q, want the reload and the missing folder", got)
+	if got[0] != "loaded 2" || !strings.HasPrefix(got[1], "failed: the knowledge folder cannot be read: ") || got[2] != "loaded 2" {
+		t.Errorf("staff heard %q, want the reload, the missing folder, and the folder back", got)
 	}
 }
 
