@@ -229,6 +229,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		return err
 	}
 	b.setCommands(ctx)
+	b.setStaffCommands(ctx)
 	if b.opts.Telegram.Mode == "webhook" {
 		return b.runWebhook(ctx)
 	}
@@ -263,9 +264,9 @@ func (b *Bot) mode() string {
 	return "polling"
 }
 
-// setCommands registers the command menu. A failure is logged, not fatal.
-func (b *Bot) setCommands(ctx context.Context) {
-	cmds := []models.BotCommand{
+// menu is the command menu patients see.
+func menu() []models.BotCommand {
+	return []models.BotCommand{
 		{Command: "start", Description: "Welcome and main topics"},
 		{Command: "topics", Description: "Browse questions by topic"},
 		{Command: "book", Description: "Book a consultation"},
@@ -273,6 +274,11 @@ func (b *Bot) setCommands(ctx context.Context) {
 		{Command: "privacy", Description: "What this bot keeps"},
 		{Command: "help", Description: "What I can help with"},
 	}
+}
+
+// setCommands registers the command menu. A failure is logged, not fatal.
+func (b *Bot) setCommands(ctx context.Context) {
+	cmds := menu()
 	err := b.call(ctx, "setMyCommands", setupBudget, true, func(ctx context.Context) error {
 		_, err := b.tg.SetMyCommands(ctx, &tgbot.SetMyCommandsParams{Commands: cmds})
 		return err

@@ -1,11 +1,15 @@
 package bot
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
 	"sync"
 	"time"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
 
 	"github.com/clinicbot/clinicbot/answer"
 )
@@ -167,6 +171,25 @@ func problemList(problems []string) string {
 func (b *Bot) tellStaff(text string) {
 	for _, id := range b.desk.chats {
 		go b.send(b.work, target{chat: id}, compose("", text, nil))
+	}
+}
+
+// setStaffCommands shows the staff commands in the staff chats' command
+// menus, after the patients' ones. A failure is logged, not fatal.
+func (b *Bot) setStaffCommands(ctx context.Context) {
+	cmds := append(menu(),
+		models.BotCommand{Command: "status", Description: "Staff: the knowledge and its problems"},
+		models.BotCommand{Command: "unanswered", Description: "Staff: this week's unanswered questions"},
+		models.BotCommand{Command: "stats", Description: "Staff: this week's counts"},
+	)
+	for _, id := range b.desk.chats {
+		err := b.call(ctx, "setMyCommands", setupBudget, true, func(ctx context.Context) error {
+			_, err := b.tg.SetMyCommands(ctx, &tgbot.SetMyCommandsParams{Commands: cmds, Scope: &models.BotCommandScopeChat{ChatID: id}})
+			return err
+		})
+		if err != nil && ctx.Err() == nil {
+			b.log.Warn("telegram: could not set a staff chat's command menu", "chat", b.chatHash(id), "error", b.scrub(err))
+		}
 	}
 }
 

@@ -95,6 +95,19 @@ func TestStaffHearOfBrokenKnowledge(t *testing.T) {
 	e.quiet(3)
 }
 
+func TestStaffCommandMenu(t *testing.T) {
+	e := start(t, staffSetup(nil))
+	e.say(patientID, "/start")
+	e.sent(1) // the bot is set up by now
+	staff := e.srv.CommandsFor(`{"type":"chat","chat_id":7001}`, "")
+	if !strings.Contains(staff, `"command":"status"`) || !strings.Contains(staff, `"command":"book"`) {
+		t.Errorf("staff chat menu: %s", staff)
+	}
+	if strings.Contains(e.srv.Commands(), "status") {
+		t.Errorf("patients' menu shows staff commands: %s", e.srv.Commands())
+	}
+}
+
 func TestChatID(t *testing.T) {
 	e := start(t, setup{})
 	e.say(patientID, "/chatid")
