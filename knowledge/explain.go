@@ -34,6 +34,9 @@ func explainYAML(data []byte, err error) (int, string) {
 			return l, quoteAdvice(data, l)
 		}
 	}
+	if l, m, ok := scanMistake(data); ok {
+		return l, m
+	}
 	return line, "invalid YAML: " + msg
 }
 

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/clinicbot/clinicbot/knowledge"
@@ -137,4 +138,116 @@ func TestTopicUsedOnceIsAWarning(t *testing.T) {
 	if err != nil || len(b.Warnings) != 0 {
 		t.Errorf("no shared topic: warnings %v, err %v", b.Warnings, err)
 	}
+}
+
+// Mistakes the parser reports on the wrong line, or in its own words.
+func TestMistakesOnTheirLine(t *testing.T) {
+	tests := []struct {
+		name string
+		yaml string
+		line int
+		msg  string
+	}{
+		{
+			// yaml.v3: line 1, "did not find expected '-' indicator".
+			name: "field indented less than its siblings",
+			yaml: "entries:\n  - id: a\n    question: q\n   answer: x\n",
+			line: 4, msg: "this line is indented differently from the lines above it: start it after 4 spaces, like the lines it belongs with",
+		},
+		{
+			name: "field indented more than its siblings",
+			yaml: "entries:\n  - id: a\n    question: q\n    answer: x\n  - id: b\n     question: q\n    answer: x\n",
+			line: 6, msg: "this line is indented more than the line above it, so it reads as more of that line's text: start it after 4 spaces, like the lines it belongs with",
+		},
+		{
+			// yaml.v3: line 4, the line before.
+			name: "list item indented less",
+			yaml: "entries:\n  - id: a\n    question: q\n    answer: x\n - id: b\n    question: q\n    answer: y\n",
+			line: 5, msg: "this line is indented differently from the lines above it: start it after 2 spaces, like the lines it belongs with",
+		},
+		{
+			name: "text of an answer indented less",
+			yaml: "entries:\n  - id: a\n    question: q\n    answer: |\n      First paragraph.\n     goes on\n",
+			line: 6, msg: "this line is part of the text above but indented less: start it after 6 spaces, like the text above it",
+		},
+		{
+			name: "text of an answer back at the field's indent",
+			yaml: "entries:\n  - id: a\n    question: q\n    answer: |\n      First paragraph.\n    goes on\n",
+			line: 6, msg: "this line seems to belong to the text above it, but is not indented as far: indent it like that text",
+		},
+		{
+			// yaml.v3: line 1, "did not find expected key".
+			name: "apostrophe inside single quotes",
+			yaml: "entries:\n  - id: a\n    question: 'it's here'\n    answer: x\n",
+			line: 3, msg: `this text starts with ' and has another ' inside it (as in "it's"), which ends it early: put the text in double quotes instead, like this: "it's here"`,
+		},
+		{
+			name: "unclosed double quote",
+			yaml: "entries:\n  - id: a\n    question: \"where are you\n    answer: x\n",
+			line: 3, msg: `this text starts with a quote mark " but has none at its end: add " at the end of the text`,
+		},
+		{
+			// yaml.v3: line 3, the line before.
+			name: "unclosed list",
+			yaml: "entries:\n  - id: a\n    question: q\n    keywords: [a, b\n    answer: x\n",
+			line: 4, msg: "this list opens with [ but does not close: end it with ], e.g. keywords: [recovery, work]",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := knowledge.LoadDir(writeDir(t, map[string]string{"faqs.yaml": tt.yaml}))
+			list := errorList(t, err)
+			if len(list) != 1 || list[0].Pos.Line != tt.line || list[0].Msg != tt.msg {
+				t.Errorf("got %v\nwant line %d: %s", list, tt.line, tt.msg)
+			}
+		})
+	}
+}
+
+// The line scanner finds nothing wrong in files that are valid YAML,
+// whatever their style (the clinic's, and the benchmarks' compact lists
+// and long plain texts over several lines).
+func TestScanQuietOnValidFiles(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("clinic", "*.yaml"))
+	bench, _ := filepath.Glob(filepath.Join("..", "..", "shared", "bench", "*", "knowledge", "*.yaml"))
+	files = append(files, bench...)
+	files = append(files, "") // the valid examples below
+	examples := map[string]string{
+		"compact list":      "entries:\n- id: a\n  question: q\n  alternates:\n  - x\n  - y\n  answer: x\n",
+		"quoted over lines": "entries:\n  - id: a\n    question: \"a long\n      question\"\n    answer: x\n",
+		"plain over lines":  "entries:\n  - id: a\n    question: q\n    answer: a long text\n      that goes on\n    topic: t\n",
+		"folded answer":     "entries:\n  - id: a\n    question: q\n    answer: >\n      one\n\n      two\n    topic: t\n",
+		"comments anywhere": "# top\nentries:\n# here\n  - id: a # why\n      # odd comment\n    question: q\n    answer: x\n",
+		"quotes inside":     "entries:\n  - id: a\n    question: 'it''s here'\n    answer: \"say \\\"hi\\\"\"\n    keywords: [\"a, b\", c]\n",
+		"empty values":      "entries:\nsynonyms:\n",
+		"nested flow lists": "synonyms:\n  - [rfa, radiofrequency ablation]\n  - [a, b] # c\n",
+	}
+	for _, f := range files {
+		if f == "" {
+			continue
+		}
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if line, msg, ok := knowledge.ScanMistake(data); ok {
+			t.Errorf("%s:%d: false alarm: %s", f, line, msg)
+		}
+	}
+	for name, y := range examples {
+		if line, msg, ok := knowledge.ScanMistake([]byte(y)); ok {
+			t.Errorf("%s: line %d: false alarm: %s", name, line, msg)
+		}
+	}
+}
+
+// Whatever the file, the scanner and the loader never panic.
+func FuzzLoad(f *testing.F) {
+	for _, s := range []string{good, "entries:\n  - id: a\n   question: [x\n", "  entries:\n\t- '\n", "-\n- - [\n\"", "a: |\n b\n  c\n d: e"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		knowledge.ScanMistake([]byte(s))
+		_, _ = knowledge.Load(fstest.MapFS{"a.yaml": {Data: []byte(s)}})
+	})
 }
