@@ -74,6 +74,7 @@ type callForm struct {
 	phone   bool   // contact is a phone number
 	name    string // the first name Telegram gives, if any
 	when    string // label of the time of day, once picked
+	misses  int    // messages without a number or address so far
 	expires time.Time
 }
 
@@ -210,8 +211,15 @@ func (b *Bot) callBackInput(t *turn, m *models.Message) bool {
 		f.contact = emailRE.FindString(text)
 	case phoneRE.MatchString(text) && digits(phoneRE.FindString(text)) >= 7:
 		f.contact, f.phone = strings.TrimSpace(phoneRE.FindString(text)), true
+	case f.misses > 0:
+		// A second message without a number: the patient has moved on.
+		// Drop the request and read the message as a question.
+		b.desk.calls.forget(m.Chat.ID)
+		t.what = "ignored"
+		return false
 	default:
-		b.sendCall(t.ctx, t.chat, "I couldn't find a phone number or e-mail address in that. Please type one (for example 07700 900123), tap \""+shareButton+"\", or tap "+cancelButton+".", nil)
+		f.misses++
+		b.sendCall(t.ctx, t.chat, "I couldn't find a phone number or e-mail address in that. Please type one (for example 07700 900123), tap \""+shareButton+"\", or tap "+cancelButton+". Or just ask your question.", nil)
 		return true
 	}
 	if f.name == "" && m.From != nil {

@@ -161,7 +161,18 @@ func TestCallBackTypedAndCancelled(t *testing.T) {
 	if c := lastTo(e, patientID, 6); !strings.HasPrefix(c.Text(), "No problem: nothing was sent.") {
 		t.Errorf("cancel: %q", c.Text())
 	}
-	e.quiet(6)
+	// A patient who moves on: a second message without a number is a question.
+	e.srv.Enqueue(fakeapi.CallbackQuery(patientID, "cb:start", 1))
+	lastTo(e, patientID, 7)
+	e.say(patientID, "hmm, actually")
+	if c := lastTo(e, patientID, 8); !strings.HasPrefix(c.Text(), "I couldn't find a phone number") {
+		t.Errorf("first message without a number: %q", c.Text())
+	}
+	e.say(patientID, "how do I book a consultation?")
+	if c := lastTo(e, patientID, 9); !strings.Contains(c.Text(), "How do I book a consultation?") {
+		t.Errorf("second message without a number is not answered as a question: %q", c.Text())
+	}
+	e.quiet(9)
 	for _, c := range e.srv.Sent() {
 		if c.ChatID() == staffChat {
 			t.Errorf("a cancelled request reached the staff: %q", c.Text())
