@@ -84,6 +84,8 @@ type Options struct {
 	// Admin, if set, is served on the webhook listener at /readyz and
 	// /metrics (webhook mode), for an operator who asked to share it.
 	Admin http.Handler
+	// Staff are the clinic staff's chats and what they are shown.
+	Staff Staff
 }
 
 // Timing of requests to Telegram.
@@ -124,6 +126,8 @@ type Bot struct {
 	// conv remembers each conversation briefly: the last reply, for
 	// "yes" and follow-ups, and an unfinished message, for the red-flag check.
 	conv *answer.Conversations
+	// desk is the staff's side: knowledge state, counts, call-back requests.
+	desk *desk
 
 	// work is the context replies are sent under. It outlives Run's
 	// context by up to ShutdownGrace, so replies in progress can finish.
@@ -203,6 +207,7 @@ func New(live *answer.Live, opts Options) (*Bot, error) {
 		conv:     answer.NewConversations(),
 		backoff:  backoffBase,
 		obs:      opts.Metrics,
+		desk:     newDesk(opts.Staff.ChatIDs, time.Now),
 
 		attemptTimeout: cmp.Or(t.RequestTimeout, attemptTimeout),
 		refusedLog:     throttle{every: refusedLogEvery, now: time.Now},
@@ -270,6 +275,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 	b.setCommands(ctx)
 	b.setProfile(ctx)
+	b.setStaffCommands(ctx)
 	b.resume()
 	if b.opts.Telegram.Mode == "webhook" {
 		return b.runWebhook(ctx)

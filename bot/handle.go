@@ -158,6 +158,7 @@ func (b *Bot) urgentNow(update int64, m *models.Message, r answer.Reply) {
 	res := b.disp.submitNow(func() {
 		b.runTurn(update, to.laneOf(), func(t *turn) {
 			t.to, t.what, t.text = &to, string(r.Kind), words(m)
+			b.desk.tally(r.Kind)
 			b.send(t, to, replyMessages(r))
 		}, false)
 	})
@@ -220,6 +221,40 @@ func (b *Bot) runTurn(update int64, l lane, handle func(*turn), counted bool) {
 	handle(t)
 }
 
+// wireReplies turns the replies decided for an update into the outbox's
+// records, numbered part by part.
+func (b *Bot) wireReplies(update int64, sends []pendingSend) []state.Reply {
+	var replies []state.Reply
+	for _, ps := range sends {
+		for i, m := range ps.msgs {
+			w := wireMessage{Chat: ps.to.chat, Thread: ps.to.thread, Group: ps.to.group, HTML: m.html, Plain: m.plain, KB: m.kb}
+			if i == 0 {
+				w.ReplyTo = ps.to.replyTo
+			}
+			payload, err := json.Marshal(w)
+			if err != nil {
+				b.log.Error("telegram: cannot encode a reply", "error", err.Error())
+				continue
+			}
+			replies = append(replies, state.Reply{
+				Update: update, Chat: ps.to.chat, Lane: ps.to.lane,
+				Urgent: ps.to.urgent, First: ps.to.first, Payload: payload,
+			})
+		}
+	}
+	for i := range replies {
+		replies[i].Part, replies[i].Parts = i+1, len(replies)
+	}
+	return replies
+}
+
+// notify sends msgs to one chat outside any patient's turn (a notice to
+// the staff), paced like every reply but kept in memory only: it answers
+// no update, so there is nothing to redeliver after a restart.
+func (b *Bot) notify(to target, msgs []message) {
+	b.out.put(outgoing{parts: b.wireReplies(0, []pendingSend{{to: to, msgs: msgs}}), done: func() {}})
+}
+
 // finishTurn records t's update answered with its replies, and hands them
 // to the outbox.
 func (b *Bot) finishTurn(t *turn, l lane, counted bool) {
@@ -232,27 +267,7 @@ func (b *Bot) finishTurn(t *turn, l lane, counted bool) {
 		release()
 		return
 	}
-	var replies []state.Reply
-	for _, ps := range t.out {
-		for i, m := range ps.msgs {
-			w := wireMessage{Chat: ps.to.chat, Thread: ps.to.thread, Group: ps.to.group, HTML: m.html, Plain: m.plain, KB: m.kb}
-			if i == 0 {
-				w.ReplyTo = ps.to.replyTo
-			}
-			payload, err := json.Marshal(w)
-			if err != nil {
-				b.log.Error("telegram: cannot encode a reply", "error", err.Error())
-				continue
-			}
-			replies = append(replies, state.Reply{
-				Update: t.update, Chat: ps.to.chat, Lane: ps.to.lane,
-				Urgent: ps.to.urgent, First: ps.to.first, Payload: payload,
-			})
-		}
-	}
-	for i := range replies {
-		replies[i].Part, replies[i].Parts = i+1, len(replies)
-	}
+	replies := b.wireReplies(t.update, t.out)
 	kept, err := b.store.Finish(t.update, replies)
 	if err != nil {
 		// Sent all the same, from memory: a reply now beats a durable one later.
@@ -326,6 +341,11 @@ func (b *Bot) handleMessage(t *turn, m *models.Message) {
 		return // group chatter is not for the bot (an emergency was answered already)
 	}
 	t.to = &to
+	if isCmd {
+		b.desk.calls.forget(m.Chat.ID) // a command leaves a call-back request unfinished
+	} else if b.callBackInput(t, m) {
+		return
+	}
 	text := words(m)
 	t.text = text
 	t.conv = conversationOf(m)
@@ -370,11 +390,12 @@ func (b *Bot) question(t *turn, text string) {
 	}
 	r := b.conv.Answer(t.ctx, eng, t.conv, text)
 	t.what, t.entry = string(r.Kind), r.EntryID
+	b.desk.tally(r.Kind)
 	if r.Kind != answer.KindUrgent {
 		// An urgent reply goes out at once, with nothing before it.
 		b.typing(t.ctx, *t.to)
 	}
-	b.send(t, *t.to, replyMessages(r))
+	b.send(t, *t.to, b.bookingReply(r, *t.to))
 	unsure := r.Kind == answer.KindFallback || r.Kind == answer.KindChoices
 	if unsure && r.Question != "" && b.opts.OnUnanswered != nil {
 		b.reportUnanswered(t, r)
@@ -417,6 +438,9 @@ func replyMessages(r answer.Reply) []message {
 // handleCallback answers a button press: always stop the button's spinner
 // first, then show the entry or the topic the button names.
 func (b *Bot) handleCallback(t *turn, q *models.CallbackQuery) {
+	if b.callBackButtons(t, q) {
+		return
+	}
 	b.answerCallback(t.ctx, q.ID)
 	to, ok := callbackTarget(q)
 	if !ok {
@@ -429,7 +453,7 @@ func (b *Bot) handleCallback(t *turn, q *models.CallbackQuery) {
 		if r, ok := eng.Entry(id); ok {
 			t.what, t.entry = "entry", id
 			b.conv.Shown(pressedBy(q), r)
-			b.send(t, to, replyMessages(r))
+			b.send(t, to, b.bookingReply(r, to))
 			return
 		}
 	} else if topic, ok := resolveTopic(base, q.Data); ok {
@@ -482,7 +506,7 @@ func (b *Bot) command(t *turn, cmd, arg string, explicit bool) {
 			if r, ok := b.live.Engine().Entry(arg); ok {
 				t.entry = r.EntryID
 				b.conv.Shown(t.conv, r)
-				b.send(t, *t.to, replyMessages(r))
+				b.send(t, *t.to, b.bookingReply(r, *t.to))
 				return
 			}
 		}
@@ -492,12 +516,15 @@ func (b *Bot) command(t *turn, cmd, arg string, explicit bool) {
 	case "topics":
 		b.send(t, *t.to, compose("", "Pick a topic:", b.topicsKeyboard()))
 	case "book":
-		b.send(t, *t.to, compose("", b.bookText(), b.bookKeyboard()))
+		b.send(t, *t.to, compose("", b.bookText(), b.withCallBack(b.bookKeyboard(), *t.to)))
 	case "contact":
-		b.send(t, *t.to, compose("", b.contactText(), b.bookKeyboard()))
+		b.send(t, *t.to, compose("", b.contactText(), b.withCallBack(b.bookKeyboard(), *t.to)))
 	case "privacy":
 		b.send(t, *t.to, compose("Privacy", b.privacyText(), nil))
 	default:
+		if b.staffCommand(t, cmd) {
+			return
+		}
 		if t.to.group && !explicit {
 			t.to, t.what = nil, "ignored" // perhaps another bot's command
 			return

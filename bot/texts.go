@@ -134,6 +134,9 @@ func (b *Bot) privacyText() string {
 		}
 		s.WriteString(" so the clinic team can add the answer: not your Telegram name, username or account, and the names, e-mail addresses, phone numbers, dates and postcodes I can recognise in it are blanked out. Please don't put your name or health details in a question.\n\n")
 	}
+	if b.desk.on() {
+		s.WriteString("If you ask for a call back, the phone number or e-mail address you give and your first name go to the clinic staff's Telegram chat, and nowhere else: I hold them in memory only until they are sent, and write them to no file or log.\n\n")
+	}
 	s.WriteString("Telegram keeps this chat, like any Telegram conversation; you can delete it at any time.")
 	return s.String()
 }

@@ -27,12 +27,35 @@ type Config struct {
 	// Reload is how often the knowledge folder is checked for edits; 0 turns reloading off.
 	Reload time.Duration `yaml:"reload"`
 	// StateDir holds what serving must not forget across a restart:
-	// updates taken and not yet answered, recent update ids, unsent replies.
+	// updates taken and not yet answered, recent update ids, unsent replies,
+	// and the last knowledge folder that loaded.
 	StateDir string `yaml:"state_dir"`
 
 	// Operations (admin listener, logs).
 	Admin Admin `yaml:"admin"`
 	Log   Log   `yaml:"log"`
+
+	// ReviewAfterDays is how old an entry's reviewed date may be before
+	// validate warns that it is due for review.
+	ReviewAfterDays int   `yaml:"review_after_days"`
+	Staff           Staff `yaml:"staff"`
+}
+
+// Staff configures the clinic staff's chats with the bot: where broken
+// knowledge edits and call-back requests are sent, and who may use the
+// staff commands.
+type Staff struct {
+	// ChatIDs are Telegram chat ids: a staff member's private chat with
+	// the bot, or a staff group (negative ids).
+	ChatIDs  []int64  `yaml:"chat_ids"`
+	CallBack CallBack `yaml:"call_back"`
+}
+
+// CallBack configures call-back requests, offered when staff chats are set.
+type CallBack struct {
+	// NextSteps tells the patient what happens once the request is sent,
+	// and how long it may take. The bot adds the emergency number.
+	NextSteps string `yaml:"next_steps"`
 }
 
 // Clinic is what the bot says about how to reach the clinic.
@@ -113,6 +136,11 @@ func Default() Config {
 		StateDir: "state",
 		Admin:    Admin{Listen: DefaultAdminListen},
 		Log:      Log{Format: "text", Level: "info"},
+
+		ReviewAfterDays: 365,
+		Staff: Staff{CallBack: CallBack{
+			NextSteps: "Thank you. A member of the clinic team will call you back, usually within one working day.",
+		}},
 	}
 }
 
@@ -206,7 +234,30 @@ func (c *Config) applyEnv(lookup func(string) (string, bool)) error {
 		}
 		c.Privacy.LogMessageText = b
 	}
+	if v, ok := lookup("CLINICBOT_STAFF_CHAT_IDS"); ok && strings.TrimSpace(v) != "" {
+		ids, err := parseChatIDs(v)
+		if err != nil {
+			return fmt.Errorf("CLINICBOT_STAFF_CHAT_IDS: %w", err)
+		}
+		c.Staff.ChatIDs = ids
+	}
 	return nil
+}
+
+// parseChatIDs reads comma-separated Telegram chat ids.
+func parseChatIDs(s string) ([]int64, error) {
+	var ids []int64
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		id, err := strconv.ParseInt(f, 10, 64)
+		if err != nil || id == 0 {
+			return nil, fmt.Errorf("%q is not a Telegram chat id (a number such as 123456789, or -1001234567890 for a group)", f)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
 }
 
 // Validate reports the first setting that cannot work.
@@ -238,6 +289,14 @@ func (c *Config) Validate() error {
 	}
 	if strings.TrimSpace(c.StateDir) == "" {
 		return errors.New("config: state_dir must name a folder (default state)")
+	}
+	if c.ReviewAfterDays < 0 {
+		return errors.New("config: review_after_days must not be negative")
+	}
+	for _, id := range c.Staff.ChatIDs {
+		if id == 0 {
+			return errors.New("config: staff.chat_ids: 0 is not a Telegram chat id")
+		}
 	}
 	if c.Reload < 0 {
 		return errors.New("config: reload must not be negative")

@@ -3,6 +3,7 @@ package config
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ var envKeys = []string{
 	"TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET", "TELEGRAM_API_URL", "TELEGRAM_MODE",
 	"TELEGRAM_WEBHOOK_LISTEN", "TELEGRAM_WEBHOOK_URL", "TELEGRAM_WEBHOOK_PATH",
 	"CLINICBOT_BOOKING_URL", "CLINICBOT_KNOWLEDGE", "CLINICBOT_LOG_MESSAGE_TEXT", "CLINICBOT_STATE_DIR",
+	"CLINICBOT_STAFF_CHAT_IDS",
 }
 
 // clearEnv unsets every variable Load reads for the rest of the test.
@@ -40,7 +42,7 @@ func TestLoadDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Default()
-	if c != want {
+	if !reflect.DeepEqual(c, want) {
 		t.Errorf("Load(\"\") = %+v, want the defaults %+v", c, want)
 	}
 	checks := []struct {
@@ -326,5 +328,34 @@ func TestDefaultBookingLink(t *testing.T) {
 	t.Setenv("CLINICBOT_BOOKING_URL", "https://env.example/book")
 	if c, err := Load("../config.yaml"); err != nil || c.Clinic.BookingURL != "https://env.example/book" {
 		t.Errorf("environment override gives %q, %v", c.Clinic.BookingURL, err)
+	}
+}
+
+func TestStaffSettings(t *testing.T) {
+	clearEnv(t)
+	c, err := Load(writeConfig(t, "staff:\n  chat_ids: [111, -1002223334445]\n  call_back:\n    next_steps: We ring back within two days.\nreview_after_days: 180\nstate_dir: /var/lib/clinicbot\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(c.Staff.ChatIDs, []int64{111, -1002223334445}) || c.Staff.CallBack.NextSteps != "We ring back within two days." || c.ReviewAfterDays != 180 || c.StateDir != "/var/lib/clinicbot" {
+		t.Errorf("staff settings not read: %+v, review %d, state %q", c.Staff, c.ReviewAfterDays, c.StateDir)
+	}
+	d := Default()
+	if d.ReviewAfterDays != 365 || d.StateDir != "state" || len(d.Staff.ChatIDs) != 0 || d.Staff.CallBack.NextSteps == "" {
+		t.Errorf("defaults: review %d, state %q, staff %+v", d.ReviewAfterDays, d.StateDir, d.Staff)
+	}
+
+	t.Setenv("CLINICBOT_STAFF_CHAT_IDS", " 42, -100777 ,")
+	t.Setenv("CLINICBOT_STATE_DIR", "/tmp/st")
+	c, err = Load(writeConfig(t, "staff:\n  chat_ids: [111]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(c.Staff.ChatIDs, []int64{42, -100777}) || c.StateDir != "/tmp/st" {
+		t.Errorf("environment: chat ids %v, state %q", c.Staff.ChatIDs, c.StateDir)
+	}
+	t.Setenv("CLINICBOT_STAFF_CHAT_IDS", "42,@reception")
+	if _, err := Load(""); err == nil || !strings.Contains(err.Error(), `CLINICBOT_STAFF_CHAT_IDS: "@reception" is not a Telegram chat id`) {
+		t.Errorf("a bad id: %v", err)
 	}
 }

@@ -17,3 +17,13 @@ func Clinic() fs.FS {
 	}
 	return sub
 }
+
+//go:embed knowledge.schema.json
+var schema []byte
+
+// Schema returns the JSON Schema of a knowledge file, which editors such
+// as VS Code (with its YAML extension) use to check and complete entries
+// while staff type; a file names it on its first line:
+//
+//	# yaml-language-server: $schema=../knowledge.schema.json
+func Schema() []byte { return append([]byte(nil), schema...) }

@@ -37,6 +37,8 @@ type Entry struct {
 
 	// Pos is where the entry starts in its file.
 	Pos Pos `yaml:"-"`
+
+	idLine, topicLine int // where its id and topic are, for messages
 }
 
 // Questions returns the canonical question followed by its alternates.
@@ -67,6 +69,9 @@ type Base struct {
 	OutOfScope []string
 	// Files lists the files that were read, in order.
 	Files []string
+	// Warnings are problems that do not stop the knowledge loading, such
+	// as a topic no other entry uses (perhaps a typo).
+	Warnings ErrorList
 
 	byID map[string]int
 	// topics holds the titles staff gave topics (a file's `topics:`).
@@ -130,11 +135,30 @@ func (l ErrorList) Error() string {
 	return strings.Join(msgs, "\n")
 }
 
-func (l ErrorList) sort() {
+// Sort sorts the list by file, then line.
+func (l ErrorList) Sort() {
 	sort.SliceStable(l, func(i, j int) bool {
 		if l[i].Pos.File != l[j].Pos.File {
 			return l[i].Pos.File < l[j].Pos.File
 		}
 		return l[i].Pos.Line < l[j].Pos.Line
 	})
+}
+
+// New returns a base of entries and synonym groups that come from
+// somewhere other than a folder (such as patients' questions, to search
+// them with the same engine). Ids must be unique; questions and answers
+// must not be empty.
+func New(entries []Entry, synonyms [][]string) (*Base, error) {
+	b := &Base{Entries: entries, Synonyms: synonyms, byID: make(map[string]int, len(entries))}
+	for i, e := range entries {
+		if e.ID == "" || strings.TrimSpace(e.Question) == "" || strings.TrimSpace(e.Answer) == "" {
+			return nil, fmt.Errorf("entry %d: id, question and answer are required", i+1)
+		}
+		if _, dup := b.byID[e.ID]; dup {
+			return nil, fmt.Errorf("duplicate id %q", e.ID)
+		}
+		b.byID[e.ID] = i
+	}
+	return b, nil
 }

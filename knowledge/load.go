@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -17,7 +18,36 @@ import (
 
 var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
-var entryFields = []string{"id", "question", "alternates", "answer", "topic", "keywords", "related", "booking", "owner", "reviewed"}
+// EntryFields are the fields an entry may have, in the order of Entry's
+// fields: read from Entry's yaml tags, so a field added to Entry is
+// accepted here and must be added to the JSON Schema (the schema test
+// checks it).
+var EntryFields = yamlFields(reflect.TypeFor[Entry]())
+
+// FileKeys are the keys a knowledge file may have at its top level.
+var FileKeys = []string{"entries", "synonyms", "out_of_scope", "topics"}
+
+// fileKeyList names FileKeys for a message: `a`, `b` or `c`.
+func fileKeyList() string {
+	n := len(FileKeys)
+	return "`" + strings.Join(FileKeys[:n-1], "`, `") + "` or `" + FileKeys[n-1] + "`"
+}
+
+// yamlFields lists the yaml names of a struct's exported fields.
+func yamlFields(t reflect.Type) []string {
+	var out []string
+	for f := range t.Fields() {
+		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if !f.IsExported() || name == "-" {
+			continue
+		}
+		if name == "" {
+			name = strings.ToLower(f.Name)
+		}
+		out = append(out, name)
+	}
+	return out
+}
 
 // LoadDir loads and validates the knowledge folder at dir, read through
 // Dir (so within its limits).
@@ -39,6 +69,9 @@ func LoadDir(dir string) (*Base, error) {
 			return nil, list
 		}
 		return nil, fmt.Errorf("knowledge folder %s: %w", dir, err)
+	}
+	for _, w := range b.Warnings {
+		w.Pos.File = path.Join(dir, w.Pos.File)
 	}
 	return b, nil
 }
@@ -62,6 +95,7 @@ func Load(fsys fs.FS) (*Base, error) {
 	var errs ErrorList
 	unparsed := false // a file was not YAML at all, or was not read
 	total := 0
+	modified := map[string]time.Time{}
 	for _, name := range names {
 		if slices.Contains(Reserved, name) {
 			continue
@@ -80,6 +114,9 @@ func Load(fsys fs.FS) (*Base, error) {
 			unparsed = true
 			break
 		}
+		if info, err := fs.Stat(fsys, name); err == nil {
+			modified[name] = info.ModTime()
+		}
 		b.Files = append(b.Files, name)
 		ferrs, ok := parseFile(b, name, data)
 		errs = append(errs, ferrs...)
@@ -88,13 +125,14 @@ func Load(fsys fs.FS) (*Base, error) {
 	if len(b.Files) == 0 {
 		return nil, errors.New("no knowledge files (*.yaml) found")
 	}
+	errs = append(errs, b.dedupe(modified)...)
 	if !unparsed {
 		// Cross-file checks only when every file parsed: a broken file
 		// would make other files' related ids look missing.
 		errs = append(errs, b.validate()...)
 	}
 	if len(errs) > 0 {
-		errs.sort()
+		errs.Sort()
 		return nil, errs
 	}
 	if len(b.Entries) == 0 {
@@ -103,7 +141,35 @@ func Load(fsys fs.FS) (*Base, error) {
 	if len(b.Entries) > MaxEntries {
 		return nil, fmt.Errorf("%d entries in the knowledge files, more than the %d a folder may hold", len(b.Entries), MaxEntries)
 	}
+	b.Warnings = b.topicWarnings()
+	b.Warnings.Sort()
 	return b, nil
+}
+
+// dedupe keeps one entry per id and reports the others. The entry kept is
+// the one that was there first: in the file saved longest ago, or higher
+// up in the same file. So a copy pasted into a new file, or an entry
+// added below an old one, is the one blamed, not the original.
+func (b *Base) dedupe(modified map[string]time.Time) ErrorList {
+	var errs ErrorList
+	kept := b.Entries[:0:0]
+	for _, e := range b.Entries {
+		prev, dup := b.byID[e.ID]
+		if !dup {
+			b.byID[e.ID] = len(kept)
+			kept = append(kept, e)
+			continue
+		}
+		old := &kept[prev]
+		if modified[e.Pos.File].Before(modified[old.Pos.File]) {
+			// This copy's file was saved before the other's: the other is the newcomer.
+			e, *old = *old, e
+		}
+		errs = append(errs, &Error{Pos: Pos{e.Pos.File, e.idLine}, EntryID: e.ID,
+			Msg: fmt.Sprintf("duplicate id (first defined at %s)", old.Pos)})
+	}
+	b.Entries = kept
+	return errs
 }
 
 // parseFile decodes one file into b, returning its problems and whether
@@ -115,8 +181,8 @@ func parseFile(b *Base, name string, data []byte) (ErrorList, bool) {
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		line, msg := yamlErrorLine(err)
-		fail(line, "", "invalid YAML: %s", msg)
+		line, msg := explainYAML(data, err)
+		fail(line, "", "%s", msg)
 		return errs, false
 	}
 	if len(doc.Content) == 0 {
@@ -139,7 +205,7 @@ func parseFile(b *Base, name string, data []byte) (ErrorList, bool) {
 				continue
 			}
 			for _, item := range val.Content {
-				errs = append(errs, parseEntry(b, name, item)...)
+				errs = append(errs, parseEntry(b, name, data, item)...)
 			}
 		case "synonyms":
 			if isNull(val) {
@@ -189,13 +255,13 @@ func parseFile(b *Base, name string, data []byte) (ErrorList, bool) {
 		case "topics":
 			errs = append(errs, parseTopics(b, name, val)...)
 		default:
-			fail(key.Line, "", "unknown top-level key %q (expected `entries`, `synonyms`, `out_of_scope` or `topics`)", key.Value)
+			fail(key.Line, "", "unknown top-level key %q (expected %s)", key.Value, fileKeyList())
 		}
 	}
 	return errs, true
 }
 
-func parseEntry(b *Base, name string, n *yaml.Node) ErrorList {
+func parseEntry(b *Base, name string, data []byte, n *yaml.Node) ErrorList {
 	var errs ErrorList
 	if n.Kind != yaml.MappingNode {
 		return ErrorList{{Pos: Pos{name, n.Line}, Msg: "each entry must be a set of fields starting with `- id:`"}}
@@ -213,8 +279,8 @@ func parseEntry(b *Base, name string, n *yaml.Node) ErrorList {
 	dupField := false
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k := n.Content[i]
-		if !slices.Contains(entryFields, k.Value) {
-			fail(k.Line, "unknown field %q (allowed: %s)", k.Value, strings.Join(entryFields, ", "))
+		if !slices.Contains(EntryFields, k.Value) {
+			fail(k.Line, "unknown field %q (allowed: %s)", k.Value, strings.Join(EntryFields, ", "))
 			continue
 		}
 		if _, dup := lines[k.Value]; dup {
@@ -231,6 +297,12 @@ func parseEntry(b *Base, name string, n *yaml.Node) ErrorList {
 		line, msg := yamlErrorLine(err)
 		if line == 0 {
 			line = n.Line
+		}
+		if strings.Contains(msg, "cannot unmarshal !!map into string") {
+			// "- how: now" in a list of texts: YAML read the colon as a field.
+			if l, ok := colonLine(data, line); ok {
+				line, msg = l, quoteAdvice(data, l)
+			}
 		}
 		fail(line, "%s", msg)
 		return errs
@@ -273,11 +345,7 @@ func parseEntry(b *Base, name string, n *yaml.Node) ErrorList {
 		}
 	}
 	if e.ID != "" {
-		if prev, dup := b.byID[e.ID]; dup {
-			fail(at("id"), "duplicate id (first defined at %s)", b.Entries[prev].Pos)
-			return errs
-		}
-		b.byID[e.ID] = len(b.Entries)
+		e.idLine, e.topicLine = at("id"), at("topic")
 		b.Entries = append(b.Entries, e)
 	}
 	return errs
@@ -289,7 +357,11 @@ func (b *Base) validate() ErrorList {
 	for _, e := range b.Entries {
 		for _, r := range e.Related {
 			if _, ok := b.byID[r]; !ok {
-				errs = append(errs, &Error{Pos: e.Pos, EntryID: e.ID, Msg: fmt.Sprintf("related id %q does not exist", r)})
+				msg := fmt.Sprintf("related id %q does not exist", r)
+				if near := b.closestID(r); near != "" {
+					msg += fmt.Sprintf("; did you mean %s?", near)
+				}
+				errs = append(errs, &Error{Pos: e.Pos, EntryID: e.ID, Msg: msg})
 			} else if r == e.ID {
 				errs = append(errs, &Error{Pos: e.Pos, EntryID: e.ID, Msg: "an entry cannot be related to itself"})
 			}

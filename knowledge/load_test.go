@@ -58,7 +58,7 @@ func TestLoadDirRejects(t *testing.T) {
 		{
 			name: "invalid YAML syntax",
 			yaml: "entries:\n  - id: a\n    question: what: is this\n    answer: x\n",
-			line: 3, msg: "invalid YAML: mapping values are not allowed",
+			line: 3, msg: `put this text in quotes, like this: question: "what: is this"`,
 		},
 		{
 			name: "unknown top-level key",
@@ -325,7 +325,7 @@ func TestSeveralErrorsAtOnceSorted(t *testing.T) {
 			"    answer: x\n" +
 			"synonyms:\n" +
 			"  - [lonely]\n", // 10
-		"c.yaml": "entries: [\n", // invalid YAML: b.yaml's related ids go unchecked
+		"c.yaml": "entries: [\n", // not YAML: b.yaml's related ids go unchecked
 	})
 	_, err := knowledge.LoadDir(dir)
 	list := errorList(t, err)
@@ -339,7 +339,7 @@ func TestSeveralErrorsAtOnceSorted(t *testing.T) {
 		{"a.yaml", 6, `id "A2"`},
 		{"a.yaml", 7, "question"},
 		{"a.yaml", 10, "synonym group"},
-		{"c.yaml", 0, "invalid YAML"},
+		{"c.yaml", 1, "this list opens with [ but does not close"},
 	}
 	if len(list) != len(want) {
 		t.Fatalf("got %d errors, want %d:\n%v", len(list), len(want), list)
@@ -577,7 +577,7 @@ func TestRelatedCheckedOnceEveryFileParses(t *testing.T) {
 		"b.yaml": "entries: [\n",
 	}
 	list := errorList(t, func() error { _, err := knowledge.LoadDir(writeDir(t, files)); return err }())
-	if len(list) != 1 || !strings.Contains(list[0].Msg, "invalid YAML") {
+	if len(list) != 1 || !strings.Contains(list[0].Msg, "this list opens with [ but does not close") {
 		t.Fatalf("got %v, want only b.yaml's YAML error", list)
 	}
 	files["b.yaml"] = "entries:\n  - id: c\n    question: q\n    answer: x\n"

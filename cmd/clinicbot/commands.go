@@ -16,6 +16,7 @@ import (
 	"github.com/clinicbot/clinicbot/answer"
 	"github.com/clinicbot/clinicbot/eval"
 	"github.com/clinicbot/clinicbot/knowledge"
+	"github.com/clinicbot/clinicbot/review"
 	"github.com/clinicbot/clinicbot/safety"
 )
 
@@ -137,7 +138,7 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	return chat(ctx, eng, cfg, src.String(), stdin, stdout)
 }
 
-func runValidate(args []string, stdout, stderr io.Writer) error {
+func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer, now time.Time) error {
 	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
 	var c common
 	c.register(fs)
@@ -164,10 +165,23 @@ func runValidate(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "%d problem(s) found; nothing was changed.\n", len(problems))
 		return errReported
 	}
-	_ = cfg
 	b := eng.Base()
+	warnings := review.Check(ctx, eng, review.Options{Now: now, ReviewAfterDays: cfg.ReviewAfterDays})
+	for _, w := range warnings {
+		if src.dir != "" {
+			w.Pos.File = filepath.Join(src.dir, w.Pos.File) // as the loader names files
+		}
+	}
+	warnings = append(warnings, b.Warnings...)
+	warnings.Sort()
 	fmt.Fprintf(stdout, "ok: %s: %d entries in %d files, %d synonym groups, %d topics\n",
 		src, len(b.Entries), len(b.Files), len(b.Synonyms), len(b.Topics()))
+	for _, w := range warnings {
+		fmt.Fprintf(stdout, "warning: %s\n", w)
+	}
+	if len(warnings) > 0 {
+		fmt.Fprintf(stdout, "%d warning(s): the knowledge loads as it is; these are worth a look.\n", len(warnings))
+	}
 	return nil
 }
 

@@ -11,6 +11,8 @@
 //	clinicbot unanswered      list, for staff, the questions the bot could not answer
 //	clinicbot version         print the build's version and revision
 //	clinicbot health          check a running serve's /healthz (for container health checks)
+//	clinicbot report          the unanswered questions grouped, with the YAML to paste
+//	clinicbot schema          print the JSON Schema of knowledge files, for editors
 //
 // main only wires the pieces together: configuration, knowledge, index,
 // answering, and a transport.
@@ -26,6 +28,8 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	"github.com/clinicbot/clinicbot/knowledge"
 )
 
 func main() {
@@ -52,6 +56,10 @@ Usage:
                                  list the questions the bot could not answer, most asked first
   clinicbot version              print the build's version, revision and commit time (also --version)
   clinicbot health [--url URL]   exit 0 if a running serve's admin /healthz answers 200
+  clinicbot report [--days N] [--log FILE]
+                                 the unanswered questions grouped by what they ask, most asked
+                                 first, each with the closest entry and the YAML to paste
+  clinicbot schema               print the JSON Schema of knowledge files (for an editor's YAML checks)
 
 Common flags: --config FILE (default config.yaml, if present), --knowledge DIR, --settings FILE.
 Run 'clinicbot COMMAND -h' for a command's flags.
@@ -74,7 +82,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "ask":
 		err = runAsk(ctx, args, stdin, stdout, stderr)
 	case "validate":
-		err = runValidate(args, stdout, stderr)
+		err = runValidate(ctx, args, stdout, stderr, time.Now())
 	case "eval":
 		err = runEval(ctx, args, stdout, stderr)
 	case "tune":
@@ -85,6 +93,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = runVersion(stdout)
 	case "health":
 		err = runHealth(ctx, args, stdout, stderr)
+	case "report":
+		err = runReport(ctx, args, stdout, stderr, time.Now())
+	case "schema":
+		_, err = stdout.Write(knowledge.Schema())
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

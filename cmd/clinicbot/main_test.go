@@ -16,6 +16,7 @@ import (
 
 	"github.com/clinicbot/clinicbot/answer"
 	"github.com/clinicbot/clinicbot/config"
+	"github.com/clinicbot/clinicbot/knowledge"
 )
 
 // isolate runs the test in an empty folder (so no stray config.yaml is
@@ -251,7 +252,7 @@ func TestValidateDir(t *testing.T) {
 			t.Fatalf("stderr has %d lines, want 1 problem and a summary:\n%s", len(ls), errs)
 		}
 		want := []string{
-			filepath.Join(dir, "b.yaml") + ":3: invalid YAML: mapping values are not allowed in this context",
+			filepath.Join(dir, "b.yaml") + `:3: a colon followed by a space starts a new field, so this text cannot hold one as it is: put this text in quotes, like this: question: "what: is this"`,
 			"1 problem(s) found; nothing was changed.",
 		}
 		for i := range want {
@@ -276,7 +277,7 @@ func TestValidateDir(t *testing.T) {
 		writeFile(t, filepath.Join(dir, "settings.yaml"), "answer: 0.5\nchoise: 0.2\n")
 		code, _, errs := clinicbot(t, "", "validate", dir)
 		for _, want := range []string{
-			filepath.Join(dir, "faqs.yaml") + ":3: invalid YAML",
+			filepath.Join(dir, "faqs.yaml") + ":3: a colon followed by a space",
 			filepath.Join(dir, "red_flags.yaml") + ":",
 			filepath.Join(dir, "settings.yaml") + `:2: unknown setting "choise"`,
 		} {
@@ -660,5 +661,69 @@ func TestAskLongLine(t *testing.T) {
 	}
 	if !strings.Contains(errs, "line 2 is longer than 1048576 bytes") {
 		t.Errorf("stderr: %q", errs)
+	}
+}
+
+func TestSchemaCommand(t *testing.T) {
+	isolate(t)
+	code, out, errs := clinicbot(t, "", "schema")
+	if code != 0 || errs != "" || out != string(knowledge.Schema()) {
+		t.Errorf("exit %d, stderr %q, stdout %.60q…; want the knowledge schema", code, errs, out)
+	}
+}
+
+func TestValidateWarnings(t *testing.T) {
+	isolate(t)
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "faqs.yaml"), "entries:\n"+
+		"  - id: a\n    question: Is there parking near the clinic?\n    answer: Yes.\n    owner: Clinical team\n    reviewed: 2020-01-01\n"+
+		"  - id: b\n    question: Is there parking near the clinic?\n    answer: Street parking.\n")
+	writeFile(t, "config.yaml", "review_after_days: 30\n")
+	code, out, errs := clinicbot(t, "", "validate", dir)
+	if code != 0 || errs != "" {
+		t.Fatalf("exit %d, stderr %q; warnings must not fail validate", code, errs)
+	}
+	ls := lines(out)
+	if len(ls) != 5 || !strings.HasPrefix(ls[0], "ok: ") || ls[4] != "3 warning(s): the knowledge loads as it is; these are worth a look." {
+		t.Fatalf("output:\n%s", out)
+	}
+	for _, want := range []string{
+		"warning: " + filepath.Join(dir, "faqs.yaml") + `:2: entry "a": reviewed 2020-01-01, `,
+		"warning: " + filepath.Join(dir, "faqs.yaml") + `:2: entry "a": its own question matches entry "b" (faqs.yaml:7) as strongly`,
+		"warning: " + filepath.Join(dir, "faqs.yaml") + `:7: entry "b": its own question matches entry "a" (faqs.yaml:2) as strongly`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestReportCommand(t *testing.T) {
+	isolate(t)
+	writeFile(t, "unanswered.log", `{"time":"2026-12-01T10:00:00Z","question":"is there a cafe nearby","reply":"fallback"}
+{"time":"2026-12-02T10:00:00Z","question":"is there a cafe near the clinic","reply":"fallback"}
+{"time":"2026-12-02T11:00:00Z","question":"how is denervaton performed","reply":"choices","offered":["fjd-how-is-it-done"]}
+not json
+`)
+	code, out, errs := clinicbot(t, "", "report", "--log", "unanswered.log", "--days", "0")
+	if code != 0 || errs != "" {
+		t.Fatalf("exit %d, stderr %q", code, errs)
+	}
+	for _, want := range []string{
+		"unanswered.log: 3 questions in 2 groups, from 1 Dec 2026 to 2 Dec 2026; most asked first.\n",
+		"\n1. asked 2× (I don't know ×2), last 2 Dec 2026\n   1×  \"is there a cafe near the clinic\"\n   1×  \"is there a cafe nearby\"\n",
+		"  - id: is-there-a-cafe-near",
+		"out_of_scope:\n",
+		"\n2. asked 1× (did you mean ×1)",
+		"under `alternates:` of ",
+		"(1 unreadable line skipped)\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	code, out, _ = clinicbot(t, "", "report", "--log", "nope.log")
+	if code != 0 || !strings.Contains(out, "nope.log: no questions yet") {
+		t.Errorf("no log: exit %d, %q", code, out)
 	}
 }

@@ -139,7 +139,7 @@ func TestWatchCountsReloads(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
-		watch(ctx, src, cfg, answer.NewLive(eng), loaded, 20*time.Millisecond, slog.New(slog.DiscardHandler), &counts)
+		watch(ctx, src, cfg, answer.NewLive(eng), loaded, 20*time.Millisecond, slog.New(slog.DiscardHandler), &counts, nil)
 		close(done)
 	}()
 	defer func() { cancel(); <-done }()

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/clinicbot/clinicbot/config"
 	"github.com/clinicbot/clinicbot/unanswered"
 )
 
@@ -37,7 +38,7 @@ func runUnanswered(_ context.Context, args []string, stdout, stderr io.Writer, n
 	if *path == "" {
 		*path = cfg.Privacy.Unanswered.Path
 	}
-	lines, skipped, err := unanswered.ReadFile(*path)
+	lines, skipped, err := recentLines(cfg, *path, *days, now)
 	if errors.Is(err, fs.ErrNotExist) {
 		// The log is made at the first question it keeps.
 		fmt.Fprintf(stdout, "%s: no questions yet (the log is kept only while privacy.unanswered.enabled is on)\n", *path)
@@ -45,21 +46,6 @@ func runUnanswered(_ context.Context, args []string, stdout, stderr io.Writer, n
 	}
 	if err != nil {
 		return err
-	}
-	// Lines past the retention period are not shown, even while the bot
-	// is stopped and has not deleted them yet.
-	if keep := cfg.Privacy.Unanswered.RetentionDays; keep > 0 && (*days <= 0 || *days > keep) {
-		*days = keep
-	}
-	if *days > 0 {
-		cutoff := now.Add(-time.Duration(*days) * 24 * time.Hour)
-		kept := lines[:0]
-		for _, ln := range lines {
-			if !ln.Time.Before(cutoff) {
-				kept = append(kept, ln)
-			}
-		}
-		lines = kept
 	}
 	groups := unanswered.Summarise(lines)
 	if len(lines) == 0 {
@@ -81,9 +67,39 @@ func runUnanswered(_ context.Context, args []string, stdout, stderr io.Writer, n
 	}
 	fmt.Fprintln(stdout, "\"I don't know\": add an entry or an alternate. \"Did you mean\": add the question as an alternate of the right entry.")
 	fmt.Fprintln(stdout)
-	if *top > 0 && len(groups) > *top {
-		defer fmt.Fprintf(stdout, "… and %d more (--top 0 shows all)\n", len(groups)-*top)
-		groups = groups[:*top]
+	printGroups(stdout, groups, *top)
+	return nil
+}
+
+// recentLines reads the log at path, keeping the last days' lines (all,
+// for days <= 0) and never those past the retention period, even while
+// the bot is stopped and has not deleted them yet.
+func recentLines(cfg config.Config, path string, days int, now time.Time) ([]unanswered.Line, int, error) {
+	lines, skipped, err := unanswered.ReadFile(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	if keep := cfg.Privacy.Unanswered.RetentionDays; keep > 0 && (days <= 0 || days > keep) {
+		days = keep
+	}
+	if days > 0 {
+		cutoff := now.Add(-time.Duration(days) * 24 * time.Hour)
+		kept := lines[:0]
+		for _, ln := range lines {
+			if !ln.Time.Before(cutoff) {
+				kept = append(kept, ln)
+			}
+		}
+		lines = kept
+	}
+	return lines, skipped, nil
+}
+
+// printGroups prints the most asked questions, at most top (0: all).
+func printGroups(w io.Writer, groups []unanswered.Group, top int) {
+	if top > 0 && len(groups) > top {
+		defer fmt.Fprintf(w, "… and %d more (--top 0 shows all)\n", len(groups)-top)
+		groups = groups[:top]
 	}
 	for _, g := range groups {
 		var got []string
@@ -93,13 +109,12 @@ func runUnanswered(_ context.Context, args []string, stdout, stderr io.Writer, n
 		if g.Choices > 0 {
 			got = append(got, fmt.Sprintf("did you mean ×%d", g.Choices))
 		}
-		fmt.Fprintf(stdout, "%4d×  %q\n       last %s; %s", g.Count, g.Question, g.Last.Format("2 Jan 2006"), strings.Join(got, ", "))
+		fmt.Fprintf(w, "%4d×  %q\n       last %s; %s", g.Count, g.Question, g.Last.Format("2 Jan 2006"), strings.Join(got, ", "))
 		if len(g.Offered) > 0 {
-			fmt.Fprintf(stdout, " (offered %s)", strings.Join(g.Offered, ", "))
+			fmt.Fprintf(w, " (offered %s)", strings.Join(g.Offered, ", "))
 		}
-		fmt.Fprintln(stdout)
+		fmt.Fprintln(w)
 	}
-	return nil
 }
 
 func plural(n int) string {

@@ -89,16 +89,16 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if src.dir != "" {
 		loaded, _ = fingerprint(src)
 	}
-	eng, err := buildEngine(src, cfg)
-	if err != nil {
-		return err
+	eng, from, startErr := startEngine(src, cfg, log)
+	if eng == nil {
+		return startErr
 	}
 	m.Loaded(len(eng.Base().Entries))
 	if cfg.Clinic.BookingURL == "" {
 		log.Warn("clinic.booking_url is not set: replies will carry no booking button")
 	}
 	live := answer.NewLive(eng)
-	log.Info("knowledge loaded", "from", src.String(), "entries", len(eng.Base().Entries))
+	log.Info("knowledge loaded", "from", from, "entries", len(eng.Base().Entries))
 
 	var onUnanswered func(string, answer.Reply)
 	// SIGHUP (logrotate's postrotate) reopens the unanswered log; caught
@@ -107,6 +107,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
 	var reopen func()
+	var weekly func() string
 	if u := cfg.Privacy.Unanswered; u.Enabled {
 		ul, err := unanswered.Open(u.Path, time.Duration(u.RetentionDays)*24*time.Hour)
 		if err != nil {
@@ -130,6 +131,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 				log.Error("unanswered log", "err", err)
 			}
 		}
+		weekly = func() string { return weekUnanswered(ctx, cfg, live.Engine(), time.Now()) }
 		log.Info("unanswered-questions log on", "path", u.Path, "retention_days", u.RetentionDays)
 	}
 
@@ -153,9 +155,6 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	defer st.Close()
 	log.Info("state folder open", "path", st.Path())
 
-	if src.dir != "" && cfg.Reload > 0 {
-		go watch(ctx, src, cfg, live, loaded, cfg.Reload, log, m)
-	}
 	b, err := bot.New(live, bot.Options{
 		Telegram:            cfg.Telegram,
 		Clinic:              cfg.Clinic,
@@ -168,18 +167,39 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 		State:               st,
 		Metrics:             m,
 		Admin:               shared,
+		Staff: bot.Staff{
+			ChatIDs:    cfg.Staff.ChatIDs,
+			Unanswered: weekly,
+			NextSteps:  cfg.Staff.CallBack.NextSteps,
+		},
 	})
 	if err != nil {
 		return err
 	}
 	m.Queue("updates", "Updates taken from Telegram and not yet answered.", b.Pending)
 	serving.Store(b)
+	if len(cfg.Staff.ChatIDs) > 0 {
+		log.Info("staff chats set", "chats", len(cfg.Staff.ChatIDs))
+	}
+	b.KnowledgeLoaded(from, len(eng.Base().Entries))
+	if startErr != nil {
+		b.KnowledgeFailed(problemLines(startErr, src.dir))
+	}
+	if src.dir != "" && cfg.Reload > 0 {
+		go watch(ctx, src, cfg, live, loaded, cfg.Reload, log, m, b)
+	}
 	log.Info("serving Telegram", "mode", cfg.Telegram.Mode)
 	if err := b.Run(ctx); err != nil {
 		return err
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// staffDesk hears how loading the knowledge goes; *bot.Bot tells the staff chats.
+type staffDesk interface {
+	KnowledgeLoaded(from string, entries int)
+	KnowledgeFailed(problems []string)
 }
 
 // retireAfter is how long a replaced engine lives on for the replies that
@@ -192,10 +212,14 @@ const retireAfter = time.Minute
 // renaming and network or container mounts often send no events at all.
 //
 // last is the folder's fingerprint when the serving knowledge was read;
-// reloads, if not nil, hears of each reload.
-func watch(ctx context.Context, src source, cfg config.Config, live *answer.Live, last string, every time.Duration, log *slog.Logger, reloads reloadObserver) {
+// reloads, if not nil, hears of each reload, and staff, if not nil, is
+// told of each broken edit and each fix.
+func watch(ctx context.Context, src source, cfg config.Config, live *answer.Live, last string, every time.Duration, log *slog.Logger, reloads reloadObserver, staff staffDesk) {
 	if reloads == nil {
 		reloads = noReloads{}
+	}
+	if staff == nil {
+		staff = noStaff{}
 	}
 	t := time.NewTicker(every)
 	defer t.Stop()
@@ -211,6 +235,7 @@ func watch(ctx context.Context, src source, cfg config.Config, live *answer.Live
 			if !unreadable {
 				// Said once: a folder moved away may come back.
 				log.Error("knowledge folder unreadable; the last good knowledge keeps serving", "err", err.Error())
+				staff.KnowledgeFailed([]string{"the knowledge folder cannot be read: " + err.Error()})
 				unreadable = true
 			}
 			continue
@@ -218,6 +243,10 @@ func watch(ctx context.Context, src source, cfg config.Config, live *answer.Live
 		if unreadable {
 			log.Info("knowledge folder readable again", "dir", src.dir)
 			unreadable = false
+			if fp == last {
+				// Back as it was: the knowledge serving is the folder's.
+				staff.KnowledgeLoaded(src.dir, len(live.Engine().Base().Entries))
+			}
 		}
 		if fp == last {
 			continue
@@ -227,6 +256,7 @@ func watch(ctx context.Context, src source, cfg config.Config, live *answer.Live
 		if err != nil {
 			log.Error("knowledge not reloaded; the last good knowledge keeps serving", "err", err.Error())
 			reloads.Reloaded(false)
+			staff.KnowledgeFailed(problemLines(err, src.dir))
 			continue
 		}
 		old := live.Swap(eng)
@@ -235,6 +265,8 @@ func watch(ctx context.Context, src source, cfg config.Config, live *answer.Live
 		log.Info("knowledge reloaded", "entries", len(eng.Base().Entries))
 		reloads.Reloaded(true)
 		reloads.Loaded(len(eng.Base().Entries))
+		keepCopy(src, cfg, log)
+		staff.KnowledgeLoaded(src.dir, len(eng.Base().Entries))
 	}
 }
 
@@ -270,3 +302,9 @@ func fingerprint(src source) (string, error) {
 	}
 	return fp, nil
 }
+
+// noStaff is the staffDesk of a watch that tells no one.
+type noStaff struct{}
+
+func (noStaff) KnowledgeLoaded(string, int) {}
+func (noStaff) KnowledgeFailed([]string)    {}

@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -54,6 +56,7 @@ func TestWatch(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "faq.yaml"), hoursEntry)
 	src := source{dir: dir}
 	cfg := config.Default()
+	cfg.StateDir = t.TempDir()
 	loaded, err := fingerprint(src)
 	if err != nil {
 		t.Fatal(err)
@@ -69,11 +72,12 @@ func TestWatch(t *testing.T) {
 	os.Chtimes(filepath.Join(dir, "more.yaml"), later, later)
 
 	var logs lockedBuffer
+	var staff recordingDesk
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan struct{})
 	go func() {
-		watch(ctx, src, cfg, live, loaded, 20*time.Millisecond, slog.New(slog.NewTextHandler(&logs, nil)), nil)
+		watch(ctx, src, cfg, live, loaded, 20*time.Millisecond, slog.New(slog.NewTextHandler(&logs, nil)), nil, &staff)
 		close(done)
 	}()
 	defer func() { cancel(); <-done }()
@@ -94,6 +98,37 @@ func TestWatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, "the folder to be back", func() bool { return strings.Contains(logs.String(), "knowledge folder readable again") })
+
+	// The staff heard of the reload and of the missing folder.
+	waitFor(t, "the staff to hear the folder is back", func() bool { return len(staff.events()) == 3 })
+	got := staff.events()
+	if got[0] != "loaded 2" || !strings.HasPrefix(got[1], "failed: the knowledge folder cannot be read: ") || got[2] != "loaded 2" {
+		t.Errorf("staff heard %q, want the reload, the missing folder, and the folder back", got)
+	}
+}
+
+// recordingDesk records what the watcher tells the staff.
+type recordingDesk struct {
+	mu  sync.Mutex
+	got []string
+}
+
+func (r *recordingDesk) KnowledgeLoaded(_ string, entries int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.got = append(r.got, fmt.Sprintf("loaded %d", entries))
+}
+
+func (r *recordingDesk) KnowledgeFailed(problems []string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.got = append(r.got, "failed: "+strings.Join(problems, "; "))
+}
+
+func (r *recordingDesk) events() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.got)
 }
 
 // A file that must not be in the folder (too big, a named pipe, a link
@@ -117,7 +152,7 @@ func TestWatchRefusesBadFiles(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
-		watch(ctx, src, cfg, live, loaded, 20*time.Millisecond, slog.New(slog.NewTextHandler(&logs, nil)), nil)
+		watch(ctx, src, cfg, live, loaded, 20*time.Millisecond, slog.New(slog.NewTextHandler(&logs, nil)), nil, nil)
 		close(done)
 	}()
 	defer func() { cancel(); <-done }()

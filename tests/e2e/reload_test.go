@@ -109,7 +109,7 @@ func TestHotReload(t *testing.T) {
 	brokenLine := strings.Count(broken[:strings.Index(broken, "  - id: broken-entry")], "\n") + 1
 	lines := strings.Count(broken, "\n") + 1
 	replaceFile(t, file, []byte(broken))
-	m := p.waitLog(regexp.MustCompile(`msg="knowledge not reloaded[^\n]*` + regexp.QuoteMeta(file) + `:(\d+): invalid YAML`))
+	m := p.waitLog(regexp.MustCompile(`msg="knowledge not reloaded[^\n]*` + regexp.QuoteMeta(file) + `:(\d+): this text starts with a quote mark`))
 	if n, _ := strconv.Atoi(m[1]); n < brokenLine || n > lines {
 		t.Errorf("the error names line %d; the broken entry is on lines %d to %d", n, brokenLine, lines)
 	}

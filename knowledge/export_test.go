@@ -1,0 +1,4 @@
+package knowledge
+
+// ScanMistake exports scanMistake to the tests.
+var ScanMistake = scanMistake
