@@ -131,6 +131,14 @@ func (c *callRequests) forget(chat int64) {
 	delete(c.forms, chat)
 }
 
+// filling reports whether chat is in the middle of a call-back request.
+func (c *callRequests) filling(chat int64) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, ok := c.forms[chat]
+	return ok
+}
+
 // pendingFor reports whether chat has a request sent and not yet taken.
 func (c *callRequests) pendingFor(chat int64) bool {
 	c.mu.Lock()

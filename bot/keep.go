@@ -11,10 +11,21 @@ import (
 // names, usernames, language or forwarding origin (the state is on disk,
 // and the bot keeps as little about patients as it can). If the trimmed
 // update would not read back the same way, the update is kept as received.
-func keepable(raw json.RawMessage) json.RawMessage {
+//
+// withheld says whether a chat is in the middle of a call-back request: a
+// message there may hold a phone number or e-mail address, which is never
+// written anywhere, so only the update's id is kept. (The request itself
+// is in memory only, so after a crash there would be nothing to go on with.)
+func keepable(raw json.RawMessage, withheld func(chat int64) bool) json.RawMessage {
 	var u models.Update
 	if json.Unmarshal(raw, &u) != nil {
 		return raw
+	}
+	if m := u.Message; m != nil && withheld(m.Chat.ID) {
+		out, _ := json.Marshal(struct {
+			ID int64 `json:"update_id"`
+		}{u.ID})
+		return out
 	}
 	u.Message = trimMessage(u.Message)
 	u.EditedMessage = trimMessage(u.EditedMessage)

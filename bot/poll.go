@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -44,8 +45,14 @@ func (b *Bot) poll(ctx context.Context) {
 		if ctx.Err() != nil {
 			return
 		}
+		var conflict *conflictError
+		if errors.As(err, &conflict) {
+			// Another poller or a webhook: reported once and waited for
+			// already, with its own back-off (see pollConflict).
+			continue
+		}
 		if err != nil {
-			// Not worth retrying at once (401, 409…): said, then tried again later.
+			// Not worth retrying at once (401…): said, then tried again later.
 			b.log.Warn("telegram: getUpdates failed", "error", b.scrub(err))
 			sleep(ctx, backoffMax)
 			continue
@@ -62,6 +69,7 @@ func (b *Bot) ingest(raw []json.RawMessage) bool {
 		return true
 	}
 	batch := make([]state.Update, 0, len(raw))
+	received := make(map[int64]json.RawMessage, len(raw)) // as Telegram sent them, for answering now
 	for _, r := range raw {
 		var head struct {
 			ID int64 `json:"update_id"`
@@ -70,7 +78,8 @@ func (b *Bot) ingest(raw []json.RawMessage) bool {
 			b.log.Warn("telegram: an update without an id was skipped")
 			continue
 		}
-		batch = append(batch, state.Update{ID: head.ID, Raw: keepable(r)})
+		received[head.ID] = r
+		batch = append(batch, state.Update{ID: head.ID, Raw: keepable(r, b.desk.calls.filling)})
 	}
 	fresh, err := b.store.Take(batch)
 	if err != nil {
@@ -82,10 +91,17 @@ func (b *Bot) ingest(raw []json.RawMessage) bool {
 		b.log.Info("telegram: update delivered twice, answered once", "updates", n)
 	}
 	for _, u := range fresh {
-		b.handleRaw(u)
+		// Answered from what Telegram sent (the state keeps less of it).
+		b.handleRaw(state.Update{ID: u.ID, Raw: received[u.ID]})
 	}
 	return true
 }
+
+// conflictError is a 409 Conflict answer: another process polls the same
+// token, or a webhook is set.
+type conflictError struct{ method, desc string }
+
+func (e *conflictError) Error() string { return e.method + ": 409 " + e.desc }
 
 // getUpdates asks for updates from offset, holding the request up to
 // timeout seconds; it returns each update's JSON as received.
@@ -136,6 +152,9 @@ func (c *apiClient) postResult(ctx context.Context, method string, form url.Valu
 	if !r.OK {
 		if r.ErrorCode == http.StatusTooManyRequests {
 			return &tgbot.TooManyRequestsError{Message: "too many requests, " + r.Description, RetryAfter: r.Parameters.RetryAfter}
+		}
+		if r.ErrorCode == http.StatusConflict {
+			return &conflictError{method: method, desc: r.Description}
 		}
 		return fmt.Errorf("%s: %d %s", method, r.ErrorCode, r.Description)
 	}

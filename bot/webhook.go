@@ -108,7 +108,7 @@ func (b *Bot) serveWebhook(w http.ResponseWriter, r *http.Request) {
 	}
 	// The 200 goes out only once the update is in the state: from there a
 	// restart answers it, whatever happens to this process.
-	fresh, err := b.store.Take([]state.Update{{ID: u.ID, Raw: keepable(body)}})
+	fresh, err := b.store.Take([]state.Update{{ID: u.ID, Raw: keepable(body, b.desk.calls.filling)}})
 	if err != nil {
 		b.log.Error("state: cannot record an update; Telegram will deliver it again", "update", u.ID, "error", err.Error())
 		http.Error(w, "cannot record the update", http.StatusInternalServerError)
