@@ -18,11 +18,6 @@ import (
 	"github.com/clinicbot/clinicbot/knowledge"
 )
 
-// pendingKeys are top-level keys the schema describes that this loader
-// does not read yet (they are being added in parallel). Remove a key from
-// here once the loader reads it.
-var pendingKeys = []string{"out_of_scope", "topics"}
-
 // schemaDoc is the schema as plain JSON, for reading its properties.
 type schemaDoc struct {
 	Properties  map[string]json.RawMessage `json:"properties"`
@@ -113,24 +108,20 @@ func TestSchemaFieldsMatchTheLoader(t *testing.T) {
 			t.Errorf("field %s: items must be strings", name)
 		}
 	}
-	// Top level: every key the loader reads, and the pending ones.
+	// Top level: every key the loader reads, and no other.
 	var top []string
 	for k := range d.Properties {
 		top = append(top, k)
 	}
 	sort.Strings(top)
-	want := slices.Sorted(slices.Values(append(slices.Clone(knowledge.FileKeys), pendingKeys...)))
-	want = slices.Compact(want)
+	want := slices.Sorted(slices.Values(knowledge.FileKeys))
 	if !slices.Equal(top, want) {
-		t.Errorf("top-level keys: schema %v, want the loader's %v and the pending %v", top, knowledge.FileKeys, pendingKeys)
+		t.Errorf("top-level keys: schema %v, want the loader's %v", top, knowledge.FileKeys)
 	}
 	for _, k := range top {
 		_, err := knowledge.LoadDir(writeDir(t, map[string]string{"a.yaml": good + k + ":\n"}))
 		accepted := err == nil || !strings.Contains(err.Error(), "unknown top-level key")
-		switch {
-		case slices.Contains(pendingKeys, k) && accepted:
-			t.Errorf("the loader reads %q now: remove it from pendingKeys and add it to knowledge.FileKeys", k)
-		case !slices.Contains(pendingKeys, k) && !accepted:
+		if !accepted {
 			t.Errorf("the schema has %q but the loader refuses it: %v", k, err)
 		}
 	}
