@@ -5,7 +5,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
+	"github.com/clinicbot/clinicbot/index"
 	"github.com/clinicbot/clinicbot/knowledge"
 )
 
@@ -259,14 +261,17 @@ func (c *Conversations) dropOldLocked(now time.Time) {
 
 // followUp reads a short message right after an answer in the context of
 // the entry answered. When the message alone gets no sure answer, it is
-// searched again together with that entry's topic ("facet joint
-// denervation"), or its question when the topic is no words of it, and
-// that reading is taken
-// when it answers confidently with another entry (the patient asks
-// something new) that the message alone already ranked among its
-// candidates: the context's words only settle which of them is meant.
-// A message that stands on its own (an answer, small talk, an emergency)
-// is never changed, and without context nothing is.
+// searched again with that entry's topic ("facet joint denervation"), or
+// its question when the topic is no words of it, read the way a
+// receptionist would: in place of the message's "it" or "that" ("does it
+// hurt?": "does facet joint denervation hurt?"), else after it. That
+// reading is taken when the engine's own thresholds (Settings.Decide) make
+// it an answer with another entry than the one just shown (the patient
+// asks something new, and has just read that one, so it is no rival)
+// that the message alone already ranked among its candidates: the
+// context's words only settle which of them is meant. A message that
+// stands on its own (an answer, small talk, an emergency) is never
+// changed, and without context nothing is.
 func followUp(ctx context.Context, e *Engine, st *chatState, alone Reply) Reply {
 	if st == nil || st.entry == "" || (alone.Kind != KindFallback && alone.Kind != KindChoices) {
 		return alone
@@ -278,31 +283,71 @@ func followUp(ctx context.Context, e *Engine, st *chatState, alone Reply) Reply 
 	if !ok {
 		return alone // the knowledge changed since
 	}
-	r := e.Answer(ctx, alone.Question+"\n"+contextWords(prev))
-	// Only a confident answer: "did you mean" in context is a guess on a guess.
-	if r.Kind != KindAnswer || r.EntryID == prev.ID {
+	var hits []index.Hit
+	q := alone.Question + "\n" + prev.Question
+	if topic, ok := topicWords(prev); ok {
+		q = inContext(alone.Question, topic)
+	}
+	for _, h := range e.search(ctx, searchText(q)) {
+		if h.Entry.ID != prev.ID {
+			hits = append(hits, h)
+		}
+	}
+	conf := make([]float64, len(hits))
+	for i, h := range hits {
+		conf[i] = h.Confidence
+	}
+	// Only an answer: "did you mean" in context is a guess on a guess.
+	if kind, _ := e.settings.Decide(conf); kind != KindAnswer {
 		return alone
 	}
 	// The message's own words must point there too: else the context's
 	// words did all the work.
 	own := false
 	for _, c := range alone.Candidates {
-		own = own || c.EntryID == r.EntryID
+		own = own || c.EntryID == hits[0].Entry.ID
 	}
 	if !own {
 		return alone
 	}
-	r.Question = alone.Question
-	return r
+	r := Reply{Question: alone.Question, BookingURL: e.texts.BookingURL, Choices: []Choice{}, Candidates: []Candidate{}}
+	for _, h := range hits {
+		r.Candidates = append(r.Candidates, Candidate{EntryID: h.Entry.ID, Score: round(h.Confidence)})
+	}
+	return e.entryReply(r, hits[0].Entry, hits[0].Confidence)
 }
 
-// contextWords are what a follow-up is read with: the entry's topic in
-// words ("facet-joint-denervation": "facet joint denervation") when one of
-// its questions uses them all, else the entry's question.
-func contextWords(ent *knowledge.Entry) string {
+// referWords stand for what was just talked about.
+var referWords = wordSet(`it this that they them`)
+
+// inContext is question read with topic, the words for what was just
+// talked about: in place of the question's words that refer to it, when it
+// has any, else after it.
+func inContext(question, topic string) string {
+	fields := strings.Fields(question)
+	replaced := false
+	for i, f := range fields {
+		w := strings.ToLower(strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) }))
+		if referWords[w] {
+			// Keep what is around the word: "it?" becomes "… denervation?".
+			fields[i] = strings.Replace(strings.ToLower(f), w, topic, 1)
+			replaced = true
+		}
+	}
+	if !replaced {
+		return question + "\n" + topic
+	}
+	return strings.Join(fields, " ")
+}
+
+// topicWords are the entry's topic in words ("facet-joint-denervation":
+// "facet joint denervation"), when one of its questions uses them all: a
+// name for what the entry is about. A follow-up after an entry without
+// one is read with the entry's question after it.
+func topicWords(ent *knowledge.Entry) (string, bool) {
 	topic := plainWords(ent.Topic)
 	if len(topic) == 0 {
-		return ent.Question
+		return "", false
 	}
 	for _, q := range ent.Questions() {
 		have := wordSet(strings.Join(plainWords(q), " "))
@@ -311,8 +356,8 @@ func contextWords(ent *knowledge.Entry) string {
 			all = all && have[w]
 		}
 		if all {
-			return strings.Join(topic, " ")
+			return strings.Join(topic, " "), true
 		}
 	}
-	return ent.Question
+	return "", false
 }
