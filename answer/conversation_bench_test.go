@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-func clinicQuestions(b *testing.B) []string {
+func clinicQuestions(b testing.TB) []string {
 	b.Helper()
 	f, err := os.Open("../tests/clinic/questions.jsonl")
 	if err != nil {
