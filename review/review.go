@@ -69,7 +69,7 @@ func Check(ctx context.Context, eng *answer.Engine, o Options) knowledge.ErrorLi
 		case r.Kind == answer.KindFallback:
 			warn(e, "cannot be reached: its own question gets \"I don't know\"; add alternates in patients' words")
 		case r.Kind == answer.KindSmalltalk:
-			warn(e, "cannot be reached: its own question is taken for a greeting or thanks")
+			warn(e, "cannot be reached: its own question is taken for small talk (a greeting, thanks, \"?\" and the like); add alternates in patients' words")
 		case r.Kind == answer.KindUrgent:
 			// Sending an emergency to emergency care first is right; the
 			// entry can still be opened from buttons and topics.

@@ -60,6 +60,9 @@ func TestWarnings(t *testing.T) {
     alternates: [car park]
     answer: Street parking only.
   - id: symbols
+    question: "!!!"
+    answer: x.
+  - id: puzzled
     question: "???"
     answer: x.
 `)
@@ -72,6 +75,7 @@ func TestWarnings(t *testing.T) {
 		`a.yaml:14: entry "parking": its own question matches entry "parking-again" (a.yaml:19) as strongly, so patients asking it get a "did you mean" list; make the questions differ more, or merge the entries`,
 		`a.yaml:19: entry "parking-again": its own question matches entry "parking" (a.yaml:14) as strongly, so patients asking it get a "did you mean" list; make the questions differ more, or merge the entries`,
 		`a.yaml:23: entry "symbols": cannot be reached: its own question gets "I don't know"; add alternates in patients' words`,
+		`a.yaml:26: entry "puzzled": cannot be reached: its own question is taken for small talk (a greeting, thanks, "?" and the like); add alternates in patients' words`,
 	}
 	if len(got) != len(want) {
 		t.Errorf("got %d warnings, want %d:\n%v", len(got), len(want), got)
