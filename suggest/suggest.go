@@ -53,6 +53,11 @@ type Group struct {
 	Snippet  string // YAML to paste
 }
 
+// maxCompared is how many of the most asked wordings are compared with
+// the others (each costs an index build); the rest are compared only with
+// these.
+const maxCompared = 40
+
 // Report groups the unanswered questions lines, most asked first.
 func Report(ctx context.Context, eng *answer.Engine, lines []unanswered.Line, now time.Time) ([]Group, error) {
 	wordings := unanswered.Summarise(lines)
@@ -72,31 +77,35 @@ func Report(ctx context.Context, eng *answer.Engine, lines []unanswered.Line, no
 			answered[i] = r.Kind == answer.KindAnswer && r.EntryID == closest[i]
 		}
 	}
-	// The wordings are searched as entries added to the knowledge (with
-	// its synonyms), so that word weights are the knowledge's, as when
-	// answering, however few the wordings are.
-	entries := slices.Clone(base.Entries)
-	byID := map[string]int{}
-	for i, w := range wordings {
-		id := fmt.Sprintf("unanswered-question-%d", i)
-		byID[id] = i
-		entries = append(entries, knowledge.Entry{ID: id, Question: w.Question, Answer: w.Question})
-	}
-	qb, err := knowledge.New(entries, base.Synonyms)
-	if err != nil {
-		return nil, err
-	}
-	ix, err := index.Build(qb)
-	if err != nil {
-		return nil, err
-	}
-	defer ix.Close()
 	// How alike two wordings are: the engine's confidence searching one
 	// among the others, the larger of both ways (a short wording covers
-	// less of a long one than the long one of it).
+	// less of a long one than the long one of it). The others are searched
+	// as entries added to the knowledge (with its synonyms), so that word
+	// weights are the knowledge's, as when answering, however few the
+	// wordings are; and without the wording searched, which would match
+	// itself best and leave the others looking unsure.
 	sim := map[[2]int]float64{}
-	for i, w := range wordings {
-		hits, err := ix.Search(ctx, w.Question, min(len(base.Entries)+20, 200))
+	for i, w := range wordings[:min(len(wordings), maxCompared)] {
+		entries := slices.Clone(base.Entries)
+		byID := map[string]int{}
+		for j, o := range wordings {
+			if j == i {
+				continue
+			}
+			id := fmt.Sprintf("unanswered-question-%d", j)
+			byID[id] = j
+			entries = append(entries, knowledge.Entry{ID: id, Question: o.Question, Answer: o.Question})
+		}
+		qb, err := knowledge.New(entries, base.Synonyms)
+		if err != nil {
+			return nil, err
+		}
+		ix, err := index.Build(qb)
+		if err != nil {
+			return nil, err
+		}
+		hits, err := ix.Search(ctx, w.Question, min(len(entries), 200))
+		ix.Close()
 		if err != nil {
 			return nil, err
 		}

@@ -127,6 +127,7 @@ func TestWatchCountsReloads(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "faq.yaml"), hoursEntry)
 	src := source{dir: dir}
 	cfg := config.Default()
+	cfg.StateDir = t.TempDir()
 	loaded, err := fingerprint(src)
 	if err != nil {
 		t.Fatal(err)

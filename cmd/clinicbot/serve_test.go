@@ -139,6 +139,7 @@ func TestWatchRefusesBadFiles(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "faq.yaml"), hoursEntry)
 	src := source{dir: dir}
 	cfg := config.Default()
+	cfg.StateDir = t.TempDir()
 	loaded, err := fingerprint(src)
 	if err != nil {
 		t.Fatal(err)
