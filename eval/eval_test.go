@@ -340,8 +340,8 @@ func TestTuneTiny(t *testing.T) {
 	if s.Answer != s.Choices {
 		t.Errorf("answer %v, want it equal to choices %v (every answer above is right)", s.Answer, s.Choices)
 	}
-	if s.Margin != e.Settings().Margin {
-		t.Errorf("margin changed to %v", s.Margin)
+	if err := s.Validate(); err != nil {
+		t.Errorf("tuned settings %+v: %v", s, err)
 	}
 	if rep := eval.Run(context.Background(), e.WithSettings(s), qs); rep.Overall != 1 {
 		t.Errorf("overall %v with tuned settings, want 1", rep.Overall)
