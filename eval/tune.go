@@ -38,7 +38,7 @@ const (
 // Tune chooses thresholds for the engine's knowledge from labelled questions.
 //
 // It tries every pair of an answer and a choices threshold among the
-// confidences the questions' best entries get, with a few margins, replies
+// confidences the questions' best entries get, with each of margins, replies
 // to each question as the engine would (answer.Settings.Decide), and keeps
 // the settings whose replies are worth most (see answerWorth) among those
 // whose answers are right at least AnswerPrecision of the time, that offer
@@ -145,7 +145,7 @@ func Tune(ctx context.Context, e *answer.Engine, qs []Question) answer.Settings 
 		}
 		return a.answeredRight - b.answeredRight
 	}
-	for _, mg := range margins(s.Margin) {
+	for _, mg := range margins {
 		for _, c := range cands {
 			for _, a := range append(cands, MinAnswer) {
 				if a < c || a < MinAnswer {
@@ -166,15 +166,8 @@ func Tune(ctx context.Context, e *answer.Engine, qs []Question) answer.Settings 
 	return best[len(best)/2].s
 }
 
-// margins returns the margins tune tries: the engine's and a few others.
-func margins(m float64) []float64 {
-	out := []float64{m}
-	for _, v := range []float64{0.02, 0.05, 0.1, 0.15, 0.2} {
-		if v != m {
-			out = append(out, v)
-		}
-	}
-	return out
-}
+// margins are the margins tune tries, the same whatever the settings it
+// starts from, so that it chooses the same from the same questions.
+var margins = []float64{0.02, 0.05, 0.1, 0.15, 0.2}
 
 func round4(f float64) float64 { return float64(int(f*10000+0.5)) / 10000 }
