@@ -3,6 +3,7 @@ package answer_test
 import (
 	"context"
 	"encoding/json"
+	"io/fs"
 	"math"
 	"regexp"
 	"slices"
@@ -559,7 +560,15 @@ func TestLive(t *testing.T) {
 // A patient's story before the question does not hide the question, and a
 // story is never answered on its own.
 func TestStoryThenQuestion(t *testing.T) {
-	eng := engine(t)
+	data, err := fs.ReadFile(knowledge.Clinic(), "settings.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := answer.ParseSettings(data, "settings.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng := engine(t).WithSettings(set) // the thresholds patients get
 	ctx := context.Background()
 	q := "I have to pick my kids up from school at 3. How long will the procedure take on the day?"
 	if r := eng.Answer(ctx, q); r.Kind != answer.KindAnswer || r.EntryID != "fjd-procedure-duration" {

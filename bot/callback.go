@@ -444,6 +444,16 @@ func (b *Bot) sendCallID(ctx context.Context, chat int64, text string, markup mo
 	}
 	var id int
 	err := b.call(ctx, "sendMessage", sendBudget, false, func(ctx context.Context) error {
+		// Paced like every reply, though kept out of the outbox.
+		if err := b.pace.waitChat(ctx, chat, chat < 0, false); err != nil {
+			return err
+		}
+		started, err := b.pace.wait(ctx, false)
+		if err != nil {
+			started()
+			return err
+		}
+		started()
 		m, err := b.tg.SendMessage(ctx, p)
 		if m != nil {
 			id = m.ID

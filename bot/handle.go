@@ -108,7 +108,8 @@ func (b *Bot) onUpdate(u *models.Update) {
 	case refusedFull:
 		b.flooded(id, l, u)
 	case refusedQuiet:
-		b.log.Info("telegram: flooding sender told already, update not answered", "update", id, "chat", b.chatHash(l.chat))
+		b.obs.Refused("flood_dropped")
+		b.log.Warn("telegram: flooding sender told already, update not answered", "update", id, "chat", b.chatHash(l.chat))
 		b.done(id)
 	case refusedClosed:
 		b.log.Info("telegram: update arrived while shutting down, kept to answer after the restart", "update", id)
@@ -391,8 +392,11 @@ func (b *Bot) question(t *turn, text string) {
 	r := b.conv.Answer(t.ctx, eng, t.conv, text)
 	t.what, t.entry = string(r.Kind), r.EntryID
 	b.desk.tally(r.Kind)
-	if r.Kind != answer.KindUrgent {
-		// An urgent reply goes out at once, with nothing before it.
+	if r.Kind == answer.KindUrgent {
+		// Urgent after all (the knowledge was reloaded, or the words read
+		// differently without the bot's name): at once, beside the queue.
+		t.to.urgent = true
+	} else {
 		b.typing(t.ctx, *t.to)
 	}
 	b.send(t, *t.to, b.bookingReply(r, *t.to))

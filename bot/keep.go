@@ -21,11 +21,12 @@ func keepable(raw json.RawMessage, withheld func(chat int64) bool) json.RawMessa
 	if json.Unmarshal(raw, &u) != nil {
 		return raw
 	}
-	if m := u.Message; m != nil && withheld(m.Chat.ID) {
-		out, _ := json.Marshal(struct {
-			ID int64 `json:"update_id"`
-		}{u.ID})
-		return out
+	for _, m := range []**models.Message{&u.Message, &u.EditedMessage} {
+		if *m != nil && withheld((*m).Chat.ID) {
+			// Where and when, not what: after a restart the patient is
+			// asked to send it again (a message without words).
+			*m = &models.Message{ID: (*m).ID, Date: (*m).Date, Chat: trimChat((*m).Chat), From: &models.User{ID: (*m).Chat.ID}}
+		}
 	}
 	u.Message = trimMessage(u.Message)
 	u.EditedMessage = trimMessage(u.EditedMessage)
@@ -59,6 +60,9 @@ func trimMessage(m *models.Message) *models.Message {
 		c.From = &models.User{ID: c.From.ID, IsBot: c.From.IsBot}
 	}
 	c.Chat = trimChat(c.Chat)
+	if c.Contact != nil {
+		c.Contact = &models.Contact{} // a shared contact's number and names are never kept
+	}
 	c.SenderChat = nil
 	c.ForwardOrigin = nil
 	c.ExternalReply = nil
