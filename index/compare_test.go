@@ -264,4 +264,3 @@ func peakRSS() int {
 	}
 	return 0
 }
-
