@@ -31,19 +31,30 @@ func syntheticBase(tb testing.TB, n int) *knowledge.Base {
 		}
 		return strings.Join(ws, " ")
 	}
+	// One file per 1,000 entries: a knowledge file has a size limit.
+	dir := tb.TempDir()
 	var b strings.Builder
-	b.WriteString("entries:\n")
+	flush := func(file int) {
+		if b.Len() == 0 {
+			return
+		}
+		if err := os.WriteFile(fmt.Sprintf("%s/faqs%03d.yaml", dir, file), []byte(b.String()), 0o644); err != nil {
+			tb.Fatal(err)
+		}
+		b.Reset()
+	}
 	for i := 0; i < n; i++ {
+		if i%1000 == 0 {
+			flush(i/1000 - 1)
+			b.WriteString("entries:\n")
+		}
 		fmt.Fprintf(&b, "  - id: e%d\n    question: how do i %s\n    alternates:\n", i, phrase(5))
 		for j := 0; j < 4; j++ {
 			fmt.Fprintf(&b, "      - what is %s\n", phrase(4))
 		}
 		fmt.Fprintf(&b, "    answer: %s\n", phrase(40))
 	}
-	dir := tb.TempDir()
-	if err := os.WriteFile(dir+"/faqs.yaml", []byte(b.String()), 0o644); err != nil {
-		tb.Fatal(err)
-	}
+	flush((n - 1) / 1000)
 	base, err := knowledge.LoadDir(dir)
 	if err != nil {
 		tb.Fatal(err)
