@@ -184,6 +184,7 @@ func run(t *testing.T, srv *fakeapi.Server, stateDir string) *proc {
 		"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "TMPDIR=" + dir,
 		"TELEGRAM_API_URL=" + srv.URL(), "TELEGRAM_BOT_TOKEN=" + token,
 		"CLINICBOT_STATE_DIR=" + stateDir,
+		"CLINICBOT_ADMIN_LISTEN=127.0.0.1:0", // never a fixed port: tests run side by side
 	}
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
