@@ -10,10 +10,12 @@ package lastgood
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
+	"syscall"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -52,7 +54,7 @@ func ReadDir(dir, settings string) (Copy, error) {
 			return c, err
 		}
 		for _, n := range names {
-			data, err := os.ReadFile(n)
+			data, err := readOrdinary(n)
 			if err != nil {
 				return c, err
 			}
@@ -67,6 +69,25 @@ func ReadDir(dir, settings string) (Copy, error) {
 		c.Settings = data
 	}
 	return c, nil
+}
+
+// readOrdinary reads the ordinary file at name, and refuses anything else
+// without blocking: a named pipe put in the folder between the load and
+// the copy would otherwise hold the reload watcher for ever.
+func readOrdinary(name string) ([]byte, error) {
+	f, err := os.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not an ordinary file", name)
+	}
+	return io.ReadAll(f)
 }
 
 // Save replaces the copy kept in stateDir with c, creating the folder

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -60,5 +62,27 @@ func TestSaveLoadReplace(t *testing.T) {
 	}
 	if b, err := os.ReadFile(filepath.Join(out, "a.yaml")); err != nil || string(b) != "entries: []\n" {
 		t.Errorf("written a.yaml: %q, %v", b, err)
+	}
+}
+
+// A named pipe in the folder is refused at once, never read (reading one
+// with no writer would block the reload watcher for ever).
+func TestReadDirRefusesAPipe(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "faq.yaml"), []byte("entries: []\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(dir, "pipe.yaml"), 0o600); err != nil {
+		t.Skip("no named pipes here:", err)
+	}
+	done := make(chan error, 1)
+	go func() { _, err := lastgood.ReadDir(dir, ""); done <- err }()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "not an ordinary file") {
+			t.Errorf("ReadDir with a pipe: %v, want it refused", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("ReadDir blocked on a named pipe")
 	}
 }
