@@ -313,7 +313,7 @@ func (b *Bot) mode() string {
 
 // setCommands registers the command menu. A failure is logged, not fatal.
 func (b *Bot) setCommands(ctx context.Context) {
-	cmds := commands(b.opts.Telegram.Profile.Commands)
+	cmds := menu(b.opts.Telegram.Profile.Commands, false)
 	err := b.call(ctx, "setMyCommands", setupBudget, true, func(ctx context.Context) error {
 		_, err := b.tg.SetMyCommands(ctx, &tgbot.SetMyCommandsParams{Commands: cmds})
 		return err
