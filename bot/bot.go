@@ -18,6 +18,9 @@
 //
 // Messages from one chat (in a group, from one sender) are answered one at
 // a time, in order; different chats are answered concurrently.
+//
+// The commands are declared once, in commandTable (commands.go): the
+// command menus, /help and the dispatch of a command all read it.
 package bot
 
 import (
