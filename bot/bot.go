@@ -18,6 +18,9 @@
 //
 // Messages from one chat (in a group, from one sender) are answered one at
 // a time, in order; different chats are answered concurrently.
+//
+// The commands are declared once, in commandTable (commands.go): the
+// command menus, /help and the dispatch of a command all read it.
 package bot
 
 import (
@@ -313,7 +316,7 @@ func (b *Bot) mode() string {
 
 // setCommands registers the command menu. A failure is logged, not fatal.
 func (b *Bot) setCommands(ctx context.Context) {
-	cmds := commands(b.opts.Telegram.Profile.Commands)
+	cmds := menu(b.opts.Telegram.Profile.Commands, false)
 	err := b.call(ctx, "setMyCommands", setupBudget, true, func(ctx context.Context) error {
 		_, err := b.tg.SetMyCommands(ctx, &tgbot.SetMyCommandsParams{Commands: cmds})
 		return err

@@ -500,44 +500,6 @@ func callbackTarget(q *models.CallbackQuery) (target, bool) {
 	return to, true
 }
 
-// command answers /start, /help, /topics, /book, /contact and /privacy.
-func (b *Bot) command(t *turn, cmd, arg string, explicit bool) {
-	t.what = "/" + cmd
-	t.text = "" // a command is not a patient's words (a deep link names an entry)
-	switch cmd {
-	case "start":
-		if arg != "" {
-			if r, ok := b.live.Engine().Entry(arg); ok {
-				t.entry = r.EntryID
-				b.conv.Shown(t.conv, r)
-				b.send(t, *t.to, b.bookingReply(r, *t.to))
-				return
-			}
-		}
-		b.send(t, *t.to, b.welcome())
-	case "help":
-		b.send(t, *t.to, compose("", b.helpText(t.to.group), nil))
-	case "topics":
-		b.send(t, *t.to, compose("", "Pick a topic:", b.topicsKeyboard()))
-	case "book":
-		b.send(t, *t.to, compose("", b.bookText(), b.withCallBack(b.bookKeyboard(), *t.to)))
-	case "contact":
-		b.send(t, *t.to, compose("", b.contactText(), b.withCallBack(b.bookKeyboard(), *t.to)))
-	case "privacy":
-		b.send(t, *t.to, compose("Privacy", b.privacyText(), nil))
-	default:
-		if b.staffCommand(t, cmd) {
-			return
-		}
-		if t.to.group && !explicit {
-			t.to, t.what = nil, "ignored" // perhaps another bot's command
-			return
-		}
-		t.what = "unknown_command"
-		b.send(t, *t.to, compose("", "Sorry, I don't know that command.\n\n"+b.helpText(t.to.group), nil))
-	}
-}
-
 var commandName = regexp.MustCompile(`^[A-Za-z0-9_]{1,32}$`)
 
 // parseCommand reads "/cmd[@bot] [arg]". explicit says the command named a

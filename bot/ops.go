@@ -17,9 +17,6 @@ import (
 	"time"
 
 	tgbot "github.com/go-telegram/bot"
-	"github.com/go-telegram/bot/models"
-
-	"github.com/clinicbot/clinicbot/config"
 )
 
 // Ready reports why the bot is not serving yet, or nil once Telegram has
@@ -146,27 +143,6 @@ func (b *Bot) observeResponse(ctx context.Context, method string, code int, resp
 		resp.Body = io.NopCloser(bytes.NewReader(body))
 		sleep(ctx, b.pollConflict(body))
 	}
-}
-
-// commands is the command menu in the clinic's wording, where it has one.
-func commands(words config.Commands) []models.BotCommand {
-	defaults := map[string]string{
-		"start":   "Welcome and main topics",
-		"topics":  "Browse questions by topic",
-		"book":    "Book a consultation",
-		"contact": "How to reach the clinic",
-		"privacy": "What this bot keeps",
-		"help":    "What I can help with",
-	}
-	var out []models.BotCommand
-	for _, c := range words.List() {
-		d := strings.TrimSpace(c[1])
-		if d == "" {
-			d = defaults[c[0]]
-		}
-		out = append(out, models.BotCommand{Command: c[0], Description: d})
-	}
-	return out
 }
 
 // description is shown in an empty chat with the bot, above Start.

@@ -177,11 +177,7 @@ func (b *Bot) tellStaff(text string) {
 // setStaffCommands shows the staff commands in the staff chats' command
 // menus, after the patients' ones. A failure is logged, not fatal.
 func (b *Bot) setStaffCommands(ctx context.Context) {
-	cmds := append(commands(b.opts.Telegram.Profile.Commands),
-		models.BotCommand{Command: "status", Description: "Staff: the knowledge and its problems"},
-		models.BotCommand{Command: "unanswered", Description: "Staff: this week's unanswered questions"},
-		models.BotCommand{Command: "stats", Description: "Staff: this week's counts"},
-	)
+	cmds := menu(b.opts.Telegram.Profile.Commands, true)
 	for _, id := range b.desk.chats {
 		err := b.call(ctx, "setMyCommands", setupBudget, true, func(ctx context.Context) error {
 			_, err := b.tg.SetMyCommands(ctx, &tgbot.SetMyCommandsParams{Commands: cmds, Scope: &models.BotCommandScopeChat{ChatID: id}})
@@ -191,41 +187,6 @@ func (b *Bot) setStaffCommands(ctx context.Context) {
 			b.log.Warn("telegram: could not set a staff chat's command menu", "chat", b.chatHash(id), "error", b.scrub(err))
 		}
 	}
-}
-
-// staffCommand answers /status, /unanswered and /stats in a staff chat and
-// reports whether it did; elsewhere they are unknown commands. /chatid
-// tells anyone their chat's id, to set up staff chats.
-func (b *Bot) staffCommand(t *turn, cmd string) bool {
-	switch cmd {
-	case "status", "unanswered", "stats":
-	case "chatid":
-		// Anyone may learn their own chat's id: it is how a chat is made
-		// a staff chat.
-		b.send(t, *t.to, compose("", fmt.Sprintf("This chat's id is %d. To make it a staff chat, add it to staff.chat_ids in the bot's configuration (or CLINICBOT_STAFF_CHAT_IDS).", t.chat), nil))
-		return true
-	default:
-		return false
-	}
-	if !b.desk.isStaff(t.chat) {
-		return false
-	}
-	var title, text string
-	switch cmd {
-	case "status":
-		title, text = "Status", b.statusText()
-	case "unanswered":
-		title = "Unanswered questions, last 7 days"
-		if b.opts.Staff.Unanswered == nil {
-			text = "The unanswered-questions log is off, so there is nothing to show (privacy.unanswered.enabled in the configuration turns it on)."
-		} else {
-			text = b.opts.Staff.Unanswered()
-		}
-	case "stats":
-		title, text = "This week", b.statsText()
-	}
-	b.send(t, *t.to, compose(title, text, nil))
-	return true
 }
 
 func (b *Bot) statusText() string {

@@ -71,7 +71,7 @@ func (b *Bot) bookKeyboard() *keyboard {
 func (b *Bot) helpText(group bool) string {
 	var s strings.Builder
 	fmt.Fprintf(&s, "I answer common questions about %s. Type a question in your own words, for example \"What happens at the first consultation?\"\n\n", b.clinicName())
-	s.WriteString("/topics: browse questions by topic\n/book: book a consultation\n/contact: how to reach the clinic\n/privacy: what this bot keeps\n\n")
+	s.WriteString(helpLines() + "\n")
 	if group {
 		if me := b.me.Load(); me != nil && me.username != "" {
 			fmt.Fprintf(&s, "In a group, mention me (@%s) or reply to one of my messages.\n\n", me.username)

@@ -14,10 +14,12 @@ import (
 	"time"
 
 	"github.com/clinicbot/clinicbot/answer"
+	"github.com/clinicbot/clinicbot/config"
 	"github.com/clinicbot/clinicbot/eval"
 	"github.com/clinicbot/clinicbot/knowledge"
 	"github.com/clinicbot/clinicbot/review"
 	"github.com/clinicbot/clinicbot/safety"
+	"github.com/clinicbot/clinicbot/terminal"
 )
 
 func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -49,14 +51,14 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		if *asJSON {
 			return enc.Encode(r)
 		}
-		_, err := fmt.Fprintln(w, oneLine(r))
+		_, err := fmt.Fprintln(w, terminal.OneLine(r))
 		return err
 	}
 	if len(rest) > 0 {
 		return answerOne(strings.Join(rest, " "))
 	}
 	n := 0
-	return eachLine(stdin, maxAskLine, func(line string, cut bool) error {
+	return terminal.EachLine(stdin, maxAskLine, func(line string, cut bool) error {
 		n++
 		if cut {
 			fmt.Fprintf(stderr, "ask: line %d is longer than %d bytes; answered from its start\n", n, maxAskLine)
@@ -75,55 +77,6 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 // reads only the first 1000 characters of a question anyway.
 const maxAskLine = 1 << 20
 
-// eachLine calls fn with each line of r, without its line ending. A line
-// longer than max bytes is cut (cut is true; the rest of the line is
-// skipped), so one huge line neither exhausts memory nor stops the batch.
-func eachLine(r io.Reader, max int, fn func(line string, cut bool) error) error {
-	br := bufio.NewReaderSize(r, 64<<10)
-	var line []byte
-	cut, pending := false, false
-	for {
-		chunk, more, err := br.ReadLine()
-		if err == io.EOF {
-			if pending {
-				return fn(strings.ToValidUTF8(string(line), ""), cut)
-			}
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		pending = true
-		if room := max - len(line); len(chunk) > room {
-			chunk, cut = chunk[:room], true
-		}
-		line = append(line, chunk...)
-		if more {
-			continue
-		}
-		if err := fn(strings.ToValidUTF8(string(line), ""), cut); err != nil {
-			return err
-		}
-		line, cut, pending = line[:0], false, false
-	}
-}
-
-// oneLine renders a reply on a single line, for `ask` without --json.
-func oneLine(r answer.Reply) string {
-	parts := []string{"[" + string(r.Kind) + "]"}
-	if r.Title != "" {
-		parts = append(parts, r.Title+" —")
-	}
-	parts = append(parts, strings.Join(strings.Fields(r.Text), " "))
-	for i, c := range r.Choices {
-		parts = append(parts, fmt.Sprintf("(%d) %s", i+1, c.Title))
-	}
-	if r.BookingURL != "" {
-		parts = append(parts, "Book: "+r.BookingURL)
-	}
-	return strings.Join(parts, " ")
-}
-
 func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("chat", flag.ContinueOnError)
 	var c common
@@ -135,7 +88,7 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err != nil {
 		return err
 	}
-	return chat(ctx, eng, cfg, src.String(), stdin, stdout)
+	return terminal.Chat(ctx, eng, chatProfile(cfg), src.String(), stdin, stdout)
 }
 
 func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer, now time.Time) error {
@@ -347,4 +300,15 @@ func runTune(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fmt.Fprintf(stdout, "\nafter:  answer %.3f, choices %.3f, margin %.3f (written to %s)\n", s.Answer, s.Choices, s.Margin, out)
 	after.Print(stdout, false)
 	return nil
+}
+
+// chatProfile is what the terminal chat names of the clinic, from the
+// configuration.
+func chatProfile(cfg config.Config) terminal.Profile {
+	return terminal.Profile{
+		ClinicName:      cfg.Clinic.Name,
+		EmergencyNumber: cfg.Emergency.Number,
+		Contact:         cfg.Clinic.Contact,
+		BookingURL:      cfg.Clinic.BookingURL,
+	}
 }

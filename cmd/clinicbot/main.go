@@ -15,7 +15,8 @@
 //	clinicbot schema          print the JSON Schema of knowledge files, for editors
 //
 // main only wires the pieces together: configuration, knowledge, index,
-// answering, and a transport.
+// answering, and a transport (package bot for Telegram, package terminal
+// for the terminal chat and the `ask` replies).
 package main
 
 import (

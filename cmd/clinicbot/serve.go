@@ -20,6 +20,7 @@ import (
 	"github.com/clinicbot/clinicbot/config"
 	"github.com/clinicbot/clinicbot/metrics"
 	"github.com/clinicbot/clinicbot/state"
+	"github.com/clinicbot/clinicbot/terminal"
 	"github.com/clinicbot/clinicbot/unanswered"
 	"github.com/clinicbot/clinicbot/version"
 )
@@ -36,7 +37,7 @@ func runDefault(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer) 
 	fmt.Fprintln(stdout, "TELEGRAM_BOT_TOKEN is not set, so this is the terminal chat.")
 	fmt.Fprintln(stdout, "To serve Telegram: get a token from @BotFather, then run: TELEGRAM_BOT_TOKEN=... clinicbot serve")
 	fmt.Fprintln(stdout)
-	return chat(ctx, eng, cfg, src.String(), stdin, stdout)
+	return terminal.Chat(ctx, eng, chatProfile(cfg), src.String(), stdin, stdout)
 }
 
 func runServe(ctx context.Context, args []string, stderr io.Writer) error {

@@ -1,4 +1,10 @@
-package main
+// Package terminal is clinicbot's second transport: a chat in the
+// terminal, with the Telegram bot's answers, conversation and commands
+// and numbers standing in for buttons, and the one-line rendering of a
+// reply that `clinicbot ask` prints. It knows the answering core (package
+// answer) and the few clinic facts it names (Profile), not the
+// configuration file.
+package terminal
 
 import (
 	"bufio"
@@ -12,19 +18,32 @@ import (
 	"unicode/utf8"
 
 	"github.com/clinicbot/clinicbot/answer"
-	"github.com/clinicbot/clinicbot/config"
 )
 
 // terminalKey names the terminal chat's one conversation.
 const terminalKey = "terminal"
 
-// chat is the terminal conversation: the same answers as Telegram, read
+// Profile is what the terminal chat says about the clinic.
+type Profile struct {
+	// ClinicName names the clinic; empty says "the clinic".
+	ClinicName string
+	// EmergencyNumber is the number to call in an emergency; empty says
+	// "your local emergency number".
+	EmergencyNumber string
+	// Contact is how to reach the clinic, as the clinic words it.
+	Contact string
+	// BookingURL is where patients book; empty when there is none.
+	BookingURL string
+}
+
+// Chat is the terminal conversation: the same answers as Telegram, read
 // in the same conversation (answer.Conversations), with the same commands,
-// and numbers standing in for buttons.
-func chat(ctx context.Context, eng *answer.Engine, cfg config.Config, from string, stdin io.Reader, stdout io.Writer) error {
-	t := &terminal{eng: eng, cfg: cfg, conv: answer.NewConversations(), w: stdout, width: termWidth()}
-	t.say(fmt.Sprintf("clinicbot: ask a question about %s (%d answers, from %s).", cfg.Clinic.Name, len(eng.Base().Entries), from))
-	t.say(fmt.Sprintf("I give general information, not medical advice. In an emergency call %s.", cfg.Emergency.Number))
+// and numbers standing in for buttons. from says where the knowledge was
+// read. It returns when stdin ends or ctx is cancelled.
+func Chat(ctx context.Context, eng *answer.Engine, p Profile, from string, stdin io.Reader, stdout io.Writer) error {
+	t := &terminal{eng: eng, p: p, conv: answer.NewConversations(), w: stdout, width: termWidth()}
+	t.say(fmt.Sprintf("clinicbot: ask a question about %s (%d answers, from %s).", p.ClinicName, len(eng.Base().Entries), from))
+	t.say(fmt.Sprintf("I give general information, not medical advice. In an emergency call %s.", p.EmergencyNumber))
 	t.say("Type a number to pick a suggestion, /help for the commands; Ctrl-D to leave.")
 	sc := bufio.NewScanner(stdin)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
@@ -46,7 +65,7 @@ func chat(ctx context.Context, eng *answer.Engine, cfg config.Config, from strin
 // terminal is the state of one terminal chat.
 type terminal struct {
 	eng    *answer.Engine
-	cfg    config.Config
+	p      Profile
 	conv   *answer.Conversations
 	w      io.Writer
 	width  int
@@ -108,12 +127,12 @@ func (t *terminal) command(line string) {
 		t.say("\n" + t.bookText())
 		t.offers = nil
 	case "contact":
-		if c := strings.TrimSpace(t.cfg.Clinic.Contact); c != "" {
+		if c := strings.TrimSpace(t.p.Contact); c != "" {
 			t.say("\nYou can reach the clinic here:\n\n" + c)
 		} else {
 			t.say("\nPlease see the clinic's website for how to reach the team.")
 		}
-		if u := t.cfg.Clinic.BookingURL; u != "" {
+		if u := t.p.BookingURL; u != "" {
 			t.say("\n" + answer.BookingLabel + ": " + u)
 		}
 		t.offers = nil
@@ -186,14 +205,14 @@ func (t *terminal) say(text string) {
 }
 
 func (t *terminal) clinic() string {
-	if n := strings.TrimSpace(t.cfg.Clinic.Name); n != "" {
+	if n := strings.TrimSpace(t.p.ClinicName); n != "" {
 		return n
 	}
 	return "the clinic"
 }
 
 func (t *terminal) emergency() string {
-	if n := strings.TrimSpace(t.cfg.Emergency.Number); n != "" {
+	if n := strings.TrimSpace(t.p.EmergencyNumber); n != "" {
 		return "call " + n + " now"
 	}
 	return "call your local emergency number now"
@@ -212,8 +231,8 @@ func (t *terminal) helpText() string {
 }
 
 func (t *terminal) bookText() string {
-	c := strings.TrimSpace(t.cfg.Clinic.Contact)
-	u := t.cfg.Clinic.BookingURL
+	c := strings.TrimSpace(t.p.Contact)
+	u := t.p.BookingURL
 	switch {
 	case u != "" && c != "":
 		return fmt.Sprintf("You can book a consultation with %s online at %s, or contact the clinic:\n\n%s", t.clinic(), u, c)
