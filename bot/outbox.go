@@ -231,18 +231,19 @@ func (b *Bot) sendPart(ctx context.Context, r state.Reply) sendResult {
 	chat := b.chatHash(m.Chat)
 	start := time.Now()
 	next := b.backoff
+	abandon := func() sendResult {
+		b.log.Warn("telegram: reply abandoned at shutdown, kept to send after the restart", "chat", chat)
+		b.obs.Delivery("abandoned")
+		return sendAbandoned
+	}
 	for attempt := 1; ; attempt++ {
 		if b.pace.waitChat(ctx, m.Chat, m.Group, r.Urgent) != nil {
-			b.log.Warn("telegram: reply abandoned at shutdown, kept to send after the restart", "chat", chat)
-			b.obs.Delivery("abandoned")
-			return sendAbandoned
+			return abandon()
 		}
 		started, err := b.pace.wait(ctx, r.Urgent)
 		if err != nil {
 			started()
-			b.log.Warn("telegram: reply abandoned at shutdown, kept to send after the restart", "chat", chat)
-			b.obs.Delivery("abandoned")
-			return sendAbandoned
+			return abandon()
 		}
 		if r.Key != 0 {
 			if _, err := b.store.Attempt(r.Key); err != nil {
@@ -259,9 +260,7 @@ func (b *Bot) sendPart(ctx context.Context, r state.Reply) sendResult {
 			return sendDelivered
 		}
 		if ctx.Err() != nil {
-			b.log.Warn("telegram: reply abandoned at shutdown, kept to send after the restart", "chat", chat)
-			b.obs.Delivery("abandoned")
-			return sendAbandoned
+			return abandon()
 		}
 		if errors.Is(err, tgbot.ErrorBadRequest) && strings.Contains(err.Error(), "can't parse entities") && p.ParseMode != "" {
 			// Telegram could not read the formatting: the same words, plain.
@@ -290,9 +289,7 @@ func (b *Bot) sendPart(ctx context.Context, r state.Reply) sendResult {
 		b.log.Log(ctx, level, "telegram: retrying", "method", "sendMessage", "attempt", attempt, "wait", delay.String(), "error", b.scrub(err))
 		b.obs.Retry("sendMessage", retryReason(err), delay)
 		if !sleep(ctx, delay) {
-			b.log.Warn("telegram: reply abandoned at shutdown, kept to send after the restart", "chat", chat)
-			b.obs.Delivery("abandoned")
-			return sendAbandoned
+			return abandon()
 		}
 	}
 }
