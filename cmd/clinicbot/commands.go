@@ -4,21 +4,18 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/clinicbot/clinicbot/answer"
+	domain "github.com/clinicbot/clinicbot/clinicbot" // the name clinicbot is the tests' helper
 	"github.com/clinicbot/clinicbot/config"
 	"github.com/clinicbot/clinicbot/eval"
-	"github.com/clinicbot/clinicbot/knowledge"
 	"github.com/clinicbot/clinicbot/review"
-	"github.com/clinicbot/clinicbot/safety"
 	"github.com/clinicbot/clinicbot/terminal"
 )
 
@@ -108,7 +105,7 @@ func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer, n
 	}
 	cfg, src, eng, err := c.setup()
 	if err != nil {
-		problems, ok := listProblems(err)
+		problems, ok := domain.Problems(err)
 		if !ok {
 			return err
 		}
@@ -136,35 +133,6 @@ func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer, n
 		fmt.Fprintf(stdout, "%d warning(s): the knowledge loads as it is; these are worth a look.\n", len(warnings))
 	}
 	return nil
-}
-
-// listProblems lists the knowledge problems in err (entries, red-flag rules,
-// thresholds), one a line; ok is false when err is of another kind (no
-// folder, no configuration), which is reported as it is.
-func listProblems(err error) (problems []string, ok bool) {
-	errs := []error{err}
-	if j, isJoin := err.(interface{ Unwrap() []error }); isJoin {
-		errs = j.Unwrap()
-	}
-	for _, e := range errs {
-		var kerr knowledge.ErrorList
-		var serr *safety.ErrorList
-		switch {
-		case errors.As(e, &kerr):
-			for _, k := range kerr {
-				problems = append(problems, k.Error())
-			}
-		case errors.As(e, &serr):
-			for _, p := range serr.Problems {
-				problems = append(problems, p.String())
-			}
-		case errors.Is(e, fs.ErrNotExist) || errors.Is(e, fs.ErrPermission):
-			return nil, false
-		default:
-			problems = append(problems, strings.Split(e.Error(), "\n")...)
-		}
-	}
-	return problems, true
 }
 
 type evalFlags struct {

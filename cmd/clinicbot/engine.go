@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/clinicbot/clinicbot/answer"
+	domain "github.com/clinicbot/clinicbot/clinicbot" // the name clinicbot is the tests' helper
 	"github.com/clinicbot/clinicbot/config"
 	"github.com/clinicbot/clinicbot/index"
 	"github.com/clinicbot/clinicbot/knowledge"
@@ -28,8 +29,8 @@ func (s source) String() string {
 
 // Files in a knowledge folder that are not knowledge entries.
 const (
-	redFlagsFile = "red_flags.yaml"
-	settingsFile = "settings.yaml"
+	redFlagsFile = domain.RedFlagsFile
+	settingsFile = domain.SettingsFile
 )
 
 // buildEngine loads and validates everything an engine needs. Any problem is
@@ -72,11 +73,9 @@ func loadSafety(dir string, fsys fs.FS) (*safety.Checker, error) {
 		fsys, dir = knowledge.Clinic(), ""
 	}
 	chk, err := safety.Load(fsys, redFlagsFile)
-	var list *safety.ErrorList
+	var list domain.ErrorList
 	if errors.As(err, &list) && dir != "" {
-		for i := range list.Problems {
-			list.Problems[i].File = filepath.Join(dir, list.Problems[i].File)
-		}
+		list.InDir(dir)
 		return nil, list
 	}
 	if err != nil && dir != "" {

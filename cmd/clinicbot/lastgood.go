@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/clinicbot/clinicbot/answer"
+	domain "github.com/clinicbot/clinicbot/clinicbot" // the name clinicbot is the tests' helper
 	"github.com/clinicbot/clinicbot/config"
 	"github.com/clinicbot/clinicbot/lastgood"
 )
@@ -76,7 +77,7 @@ func keepCopy(src source, cfg config.Config, log *slog.Logger) {
 // problemLines lists a loading error's problems as staff read them: file
 // names relative to the knowledge folder, one problem a line.
 func problemLines(err error, dir string) []string {
-	problems, ok := listProblems(err)
+	problems, ok := domain.Problems(err)
 	if !ok {
 		problems = strings.Split(err.Error(), "\n")
 	}
