@@ -118,8 +118,8 @@ func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer, n
 	b := eng.Base()
 	warnings := review.Check(ctx, eng, review.Options{Now: now, ReviewAfterDays: cfg.ReviewAfterDays})
 	for _, w := range warnings {
-		if src.dir != "" {
-			w.Pos.File = filepath.Join(src.dir, w.Pos.File) // as the loader names files
+		if src.Dir != "" {
+			w.Pos.File = filepath.Join(src.Dir, w.Pos.File) // as the loader names files
 		}
 	}
 	warnings = append(warnings, b.Warnings...)
@@ -163,10 +163,10 @@ func (e *evalFlags) parse(name string, args []string, stderr io.Writer, extra fu
 }
 
 // load reads the labelled questions and builds the engine to measure.
-func (e *evalFlags) load() ([]eval.Question, source, *answer.Engine, error) {
+func (e *evalFlags) load() ([]eval.Question, answer.Source, *answer.Engine, error) {
 	qs, err := eval.ReadFile(e.queries)
 	if err != nil {
-		return nil, source{}, nil, err
+		return nil, answer.Source{}, nil, err
 	}
 	_, src, eng, err := e.setup()
 	return qs, src, eng, err
@@ -248,11 +248,11 @@ func runTune(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	if out == "" {
-		if src.dir == "" {
+		if src.Dir == "" {
 			fmt.Fprintln(stderr, "clinicbot tune: give --out FILE (the embedded knowledge cannot be written)")
 			return errUsage
 		}
-		out = filepath.Join(src.dir, settingsFile)
+		out = filepath.Join(src.Dir, domain.SettingsFile)
 	}
 	before := eval.Run(ctx, eng, qs)
 	s := eval.Tune(ctx, eng, qs)

@@ -3,19 +3,13 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/clinicbot/clinicbot/admin"
-	"github.com/clinicbot/clinicbot/answer"
 	"github.com/clinicbot/clinicbot/config"
 )
 
@@ -88,74 +82,5 @@ func TestHealthCommand(t *testing.T) {
 	t.Setenv("CLINICBOT_ADMIN_LISTEN", "off")
 	if code, _, errs := clinicbot(t, "", "health"); code != 1 || !strings.Contains(errs, "admin listener is off") {
 		t.Errorf("health with the listener off: exit %d %q", code, errs)
-	}
-}
-
-// reloadCounts is a reloadObserver for tests.
-type reloadCounts struct {
-	mu         sync.Mutex
-	ok, failed int
-	entries    int
-}
-
-func (r *reloadCounts) Reloaded(ok bool) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if ok {
-		r.ok++
-	} else {
-		r.failed++
-	}
-}
-
-func (r *reloadCounts) Loaded(n int) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.entries = n
-}
-
-func (r *reloadCounts) get() (ok, failed, entries int) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.ok, r.failed, r.entries
-}
-
-// The watcher reports each reload to the metrics: a good edit with the new
-// number of entries, a broken one as a failure.
-func TestWatchCountsReloads(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "kb")
-	writeFile(t, filepath.Join(dir, "faq.yaml"), hoursEntry)
-	src := source{dir: dir}
-	cfg := config.Default()
-	cfg.StateDir = t.TempDir()
-	loaded, err := fingerprint(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, err := buildEngine(src, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var counts reloadCounts
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		watch(ctx, src, cfg, answer.NewLive(eng), loaded, 20*time.Millisecond, slog.New(slog.DiscardHandler), &counts, nil)
-		close(done)
-	}()
-	defer func() { cancel(); <-done }()
-
-	later := time.Now().Add(2 * time.Second)
-	more := filepath.Join(dir, "more.yaml")
-	writeFile(t, more, "entries:\n  - id: parking\n    question: Is there parking?\n    answer: There is street parking nearby.\n")
-	os.Chtimes(more, later, later)
-	waitFor(t, "the good edit counted", func() bool { ok, _, n := counts.get(); return ok == 1 && n == 2 })
-
-	writeFile(t, more, "entries:\n  - id: parking\n    question: [broken\n")
-	later = later.Add(time.Second)
-	os.Chtimes(more, later, later)
-	waitFor(t, "the broken edit counted", func() bool { _, failed, _ := counts.get(); return failed == 1 })
-	if ok, _, n := counts.get(); ok != 1 || n != 2 {
-		t.Errorf("after a broken edit: %d reloads, %d entries; want 1 and the last good 2", ok, n)
 	}
 }

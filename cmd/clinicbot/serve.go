@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"os"
 	"os/signal"
@@ -17,7 +16,6 @@ import (
 	"github.com/clinicbot/clinicbot/admin"
 	"github.com/clinicbot/clinicbot/answer"
 	"github.com/clinicbot/clinicbot/bot"
-	"github.com/clinicbot/clinicbot/config"
 	"github.com/clinicbot/clinicbot/metrics"
 	"github.com/clinicbot/clinicbot/state"
 	"github.com/clinicbot/clinicbot/terminal"
@@ -87,10 +85,11 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	// The folder as it is before loading: an edit saved while the
 	// knowledge loads is then seen by the first check.
 	loaded := ""
-	if src.dir != "" {
-		loaded, _ = fingerprint(src)
+	if src.Dir != "" {
+		loaded, _ = answer.Fingerprint(src)
 	}
-	eng, from, startErr := startEngine(src, cfg, log)
+	loader := answer.Loader{Source: src, Texts: textsFrom(cfg), StateDir: cfg.StateDir, Log: log}
+	eng, from, startErr := loader.Start()
 	if eng == nil {
 		return startErr
 	}
@@ -184,10 +183,10 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	b.KnowledgeLoaded(from, len(eng.Base().Entries))
 	if startErr != nil {
-		b.KnowledgeFailed(problemLines(startErr, src.dir))
+		b.KnowledgeFailed(src.Problems(startErr))
 	}
-	if src.dir != "" && cfg.Reload > 0 {
-		go watch(ctx, src, cfg, live, loaded, cfg.Reload, log, m, b)
+	if src.Dir != "" && cfg.Reload > 0 {
+		go loader.Watch(ctx, live, loaded, cfg.Reload, m, b)
 	}
 	log.Info("serving Telegram", "mode", cfg.Telegram.Mode)
 	if err := b.Run(ctx); err != nil {
@@ -196,116 +195,3 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	log.Info("stopped")
 	return nil
 }
-
-// staffDesk hears how loading the knowledge goes; *bot.Bot tells the staff chats.
-type staffDesk interface {
-	KnowledgeLoaded(from string, entries int)
-	KnowledgeFailed(problems []string)
-}
-
-// retireAfter is how long a replaced engine lives on for the replies that
-// started on it.
-const retireAfter = time.Minute
-
-// watch rebuilds the engine when the knowledge folder changes. A folder
-// with errors is reported, file and line, and the last good knowledge keeps
-// serving. It polls, rather than using file events, because editors save by
-// renaming and network or container mounts often send no events at all.
-//
-// last is the folder's fingerprint when the serving knowledge was read;
-// reloads, if not nil, hears of each reload, and staff, if not nil, is
-// told of each broken edit and each fix.
-func watch(ctx context.Context, src source, cfg config.Config, live *answer.Live, last string, every time.Duration, log *slog.Logger, reloads reloadObserver, staff staffDesk) {
-	if reloads == nil {
-		reloads = noReloads{}
-	}
-	if staff == nil {
-		staff = noStaff{}
-	}
-	t := time.NewTicker(every)
-	defer t.Stop()
-	unreadable := false
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		fp, err := fingerprint(src)
-		if err != nil {
-			if !unreadable {
-				// Said once: a folder moved away may come back.
-				log.Error("knowledge folder unreadable; the last good knowledge keeps serving", "err", err.Error())
-				staff.KnowledgeFailed([]string{"the knowledge folder cannot be read: " + err.Error()})
-				unreadable = true
-			}
-			continue
-		}
-		if unreadable {
-			log.Info("knowledge folder readable again", "dir", src.dir)
-			unreadable = false
-			if fp == last {
-				// Back as it was: the knowledge serving is the folder's.
-				staff.KnowledgeLoaded(src.dir, len(live.Engine().Base().Entries))
-			}
-		}
-		if fp == last {
-			continue
-		}
-		last = fp
-		eng, err := buildEngine(src, cfg)
-		if err != nil {
-			log.Error("knowledge not reloaded; the last good knowledge keeps serving", "err", err.Error())
-			reloads.Reloaded(false)
-			staff.KnowledgeFailed(problemLines(err, src.dir))
-			continue
-		}
-		old := live.Swap(eng)
-		// Replies already running on the old engine finish first.
-		time.AfterFunc(retireAfter, func() { old.Close() })
-		log.Info("knowledge reloaded", "entries", len(eng.Base().Entries))
-		reloads.Reloaded(true)
-		reloads.Loaded(len(eng.Base().Entries))
-		keepCopy(src, cfg, log)
-		staff.KnowledgeLoaded(src.dir, len(eng.Base().Entries))
-	}
-}
-
-// reloadObserver hears of knowledge reloads (the metrics).
-type reloadObserver interface {
-	Reloaded(ok bool)
-	Loaded(entries int)
-}
-
-type noReloads struct{}
-
-func (noReloads) Reloaded(bool) {}
-func (noReloads) Loaded(int)    {}
-
-// fingerprint summarises the names, sizes and times of the files a source reads.
-func fingerprint(src source) (string, error) {
-	entries, err := os.ReadDir(src.dir)
-	if err != nil {
-		return "", err
-	}
-	fp := ""
-	for _, e := range entries {
-		info, err := e.Info()
-		if err != nil {
-			continue
-		}
-		fp += fmt.Sprintf("%s:%d:%d;", e.Name(), info.Size(), info.ModTime().UnixNano())
-	}
-	if src.settings != "" {
-		if info, err := os.Stat(src.settings); err == nil {
-			fp += fmt.Sprintf("settings:%d:%d", info.Size(), info.ModTime().UnixNano())
-		}
-	}
-	return fp, nil
-}
-
-// noStaff is the staffDesk of a watch that tells no one.
-type noStaff struct{}
-
-func (noStaff) KnowledgeLoaded(string, int) {}
-func (noStaff) KnowledgeFailed([]string)    {}

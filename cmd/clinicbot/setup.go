@@ -24,27 +24,39 @@ func loadConfig(path string) (config.Config, error) {
 }
 
 // setup loads the configuration and builds the engine the flags ask for.
-func (c common) setup() (config.Config, source, *answer.Engine, error) {
+func (c common) setup() (config.Config, answer.Source, *answer.Engine, error) {
 	cfg, src, err := c.source()
 	if err != nil {
 		return cfg, src, nil, err
 	}
-	eng, err := buildEngine(src, cfg)
+	eng, err := answer.Build(src, textsFrom(cfg))
 	return cfg, src, eng, err
 }
 
 // source loads the configuration and says where the knowledge comes from.
-func (c common) source() (config.Config, source, error) {
+func (c common) source() (config.Config, answer.Source, error) {
 	cfg, err := loadConfig(c.config)
 	if err != nil {
-		return cfg, source{}, err
+		return cfg, answer.Source{}, err
 	}
-	src := source{dir: cfg.Knowledge, settings: cfg.Settings}
+	src := answer.Source{Dir: cfg.Knowledge, Settings: cfg.Settings}
 	if c.knowledge != "" {
-		src.dir = c.knowledge
+		src.Dir = c.knowledge
 	}
 	if c.settings != "" {
-		src.settings = c.settings
+		src.Settings = c.settings
 	}
 	return cfg, src, nil
+}
+
+func textsFrom(cfg config.Config) answer.Texts {
+	return answer.Texts{
+		ClinicName:          cfg.Clinic.Name,
+		BookingURL:          cfg.Clinic.BookingURL,
+		Contact:             cfg.Clinic.Contact,
+		EmergencyNumber:     cfg.Emergency.Number,
+		EmergencyDepartment: cfg.Emergency.Department,
+		UrgentAdvice:        cfg.Emergency.UrgentAdvice,
+		CrisisLine:          cfg.Emergency.CrisisLine,
+	}
 }

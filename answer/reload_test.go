@@ -1,4 +1,4 @@
-package main
+package answer_test
 
 import (
 	"bytes"
@@ -15,8 +15,41 @@ import (
 	"time"
 
 	"github.com/clinicbot/clinicbot/answer"
-	"github.com/clinicbot/clinicbot/config"
 )
+
+// put writes a file, making its folder.
+func put(t *testing.T, path, content string) string {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// watchedFolder is a knowledge folder of one entry, its loader (logging to
+// logs, keeping last good copies in a temporary state folder), the
+// folder's fingerprint and the engine built from it.
+func watchedFolder(t *testing.T, logs *lockedBuffer) (dir string, l answer.Loader, loaded string, eng *answer.Engine) {
+	t.Helper()
+	dir = filepath.Join(t.TempDir(), "kb")
+	put(t, filepath.Join(dir, "faq.yaml"), hoursEntry)
+	log := slog.New(slog.DiscardHandler)
+	if logs != nil {
+		log = slog.New(slog.NewTextHandler(logs, nil))
+	}
+	l = answer.Loader{Source: answer.Source{Dir: dir}, StateDir: t.TempDir(), Log: log}
+	loaded, err := answer.Fingerprint(l.Source)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if eng, err = l.Build(); err != nil {
+		t.Fatal(err)
+	}
+	return dir, l, loaded, eng
+}
 
 type lockedBuffer struct {
 	mu sync.Mutex
@@ -52,32 +85,20 @@ const hoursEntry = "entries:\n  - id: hours\n    question: What are your opening
 // first check is picked up; a folder that goes away is reported once and
 // the last good knowledge keeps serving.
 func TestWatch(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "kb")
-	writeFile(t, filepath.Join(dir, "faq.yaml"), hoursEntry)
-	src := source{dir: dir}
-	cfg := config.Default()
-	cfg.StateDir = t.TempDir()
-	loaded, err := fingerprint(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, err := buildEngine(src, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	var logs lockedBuffer
+	dir, l, loaded, eng := watchedFolder(t, &logs)
 	live := answer.NewLive(eng)
 	// Saved while the knowledge loaded (a later time, so the fingerprint changes).
 	later := time.Now().Add(2 * time.Second)
-	writeFile(t, filepath.Join(dir, "more.yaml"), "entries:\n  - id: parking\n    question: Is there parking?\n    answer: There is street parking nearby.\n")
+	put(t, filepath.Join(dir, "more.yaml"), "entries:\n  - id: parking\n    question: Is there parking?\n    answer: There is street parking nearby.\n")
 	os.Chtimes(filepath.Join(dir, "more.yaml"), later, later)
 
-	var logs lockedBuffer
 	var staff recordingDesk
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan struct{})
 	go func() {
-		watch(ctx, src, cfg, live, loaded, 20*time.Millisecond, slog.New(slog.NewTextHandler(&logs, nil)), nil, &staff)
+		l.Watch(ctx, live, loaded, 20*time.Millisecond, nil, &staff)
 		close(done)
 	}()
 	defer func() { cancel(); <-done }()
@@ -135,31 +156,19 @@ func (r *recordingDesk) events() []string {
 // outside) is reported by name; the watcher goes on, and the last good
 // knowledge keeps serving until the folder is right again.
 func TestWatchRefusesBadFiles(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "kb")
-	writeFile(t, filepath.Join(dir, "faq.yaml"), hoursEntry)
-	src := source{dir: dir}
-	cfg := config.Default()
-	cfg.StateDir = t.TempDir()
-	loaded, err := fingerprint(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, err := buildEngine(src, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	live := answer.NewLive(eng)
 	var logs lockedBuffer
+	dir, l, loaded, eng := watchedFolder(t, &logs)
+	live := answer.NewLive(eng)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
-		watch(ctx, src, cfg, live, loaded, 20*time.Millisecond, slog.New(slog.NewTextHandler(&logs, nil)), nil, nil)
+		l.Watch(ctx, live, loaded, 20*time.Millisecond, nil, nil)
 		close(done)
 	}()
 	defer func() { cancel(); <-done }()
 
 	big := filepath.Join(dir, "dump.yaml")
-	writeFile(t, big, strings.Repeat("# not knowledge\n", 300000)) // 4.8 MB
+	put(t, big, strings.Repeat("# not knowledge\n", 300000)) // 4.8 MB
 	waitFor(t, "the big file to be refused", func() bool {
 		return strings.Contains(logs.String(), "dump.yaml: this file is 4.6 MB, more than a knowledge file may be")
 	})
@@ -172,6 +181,63 @@ func TestWatchRefusesBadFiles(t *testing.T) {
 		t.Errorf("the last good knowledge stopped serving")
 	}
 	// Fixed: the next edit is loaded.
-	writeFile(t, filepath.Join(dir, "more.yaml"), "entries:\n  - id: parking\n    question: Is there parking?\n    answer: There is street parking nearby.\n")
+	put(t, filepath.Join(dir, "more.yaml"), "entries:\n  - id: parking\n    question: Is there parking?\n    answer: There is street parking nearby.\n")
 	waitFor(t, "the good edit to be loaded", func() bool { _, ok := live.Engine().Entry("parking"); return ok })
+}
+
+// reloadCounts is an answer.ReloadObserver for tests.
+type reloadCounts struct {
+	mu         sync.Mutex
+	ok, failed int
+	entries    int
+}
+
+func (r *reloadCounts) Reloaded(ok bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if ok {
+		r.ok++
+	} else {
+		r.failed++
+	}
+}
+
+func (r *reloadCounts) Loaded(n int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.entries = n
+}
+
+func (r *reloadCounts) get() (ok, failed, entries int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.ok, r.failed, r.entries
+}
+
+// The watcher reports each reload to the metrics: a good edit with the new
+// number of entries, a broken one as a failure.
+func TestWatchCountsReloads(t *testing.T) {
+	dir, l, loaded, eng := watchedFolder(t, nil)
+	var counts reloadCounts
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		l.Watch(ctx, answer.NewLive(eng), loaded, 20*time.Millisecond, &counts, nil)
+		close(done)
+	}()
+	defer func() { cancel(); <-done }()
+
+	later := time.Now().Add(2 * time.Second)
+	more := filepath.Join(dir, "more.yaml")
+	put(t, more, "entries:\n  - id: parking\n    question: Is there parking?\n    answer: There is street parking nearby.\n")
+	os.Chtimes(more, later, later)
+	waitFor(t, "the good edit counted", func() bool { ok, _, n := counts.get(); return ok == 1 && n == 2 })
+
+	put(t, more, "entries:\n  - id: parking\n    question: [broken\n")
+	later = later.Add(time.Second)
+	os.Chtimes(more, later, later)
+	waitFor(t, "the broken edit counted", func() bool { _, failed, _ := counts.get(); return failed == 1 })
+	if ok, _, n := counts.get(); ok != 1 || n != 2 {
+		t.Errorf("after a broken edit: %d reloads, %d entries; want 1 and the last good 2", ok, n)
+	}
 }
