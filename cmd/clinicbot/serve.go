@@ -18,6 +18,7 @@ import (
 	"github.com/clinicbot/clinicbot/bot"
 	"github.com/clinicbot/clinicbot/metrics"
 	"github.com/clinicbot/clinicbot/state"
+	"github.com/clinicbot/clinicbot/suggest"
 	"github.com/clinicbot/clinicbot/terminal"
 	"github.com/clinicbot/clinicbot/unanswered"
 	"github.com/clinicbot/clinicbot/version"
@@ -131,7 +132,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 				log.Error("unanswered log", "err", err)
 			}
 		}
-		weekly = func() string { return weekUnanswered(ctx, cfg, live.Engine(), time.Now()) }
+		weekly = func() string { return suggest.Week(ctx, live.Engine(), u.Path, u.RetentionDays, time.Now()) }
 		log.Info("unanswered-questions log on", "path", u.Path, "retention_days", u.RetentionDays)
 	}
 
