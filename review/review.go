@@ -28,7 +28,8 @@ type Options struct {
 // about care, so it must carry the date it was last checked.
 var clinicalOwner = regexp.MustCompile(`(?i)\b(clinical|medical|doctors?|nurses?|consultants?|surgeons?|physiotherap\w*)\b`)
 
-// Check returns the warnings for eng's knowledge, in file and line order.
+// Check returns the warnings for eng's knowledge, in file and line order,
+// files named as in the knowledge folder.
 func Check(ctx context.Context, eng *answer.Engine, o Options) knowledge.ErrorList {
 	base := eng.Base()
 	var out knowledge.ErrorList

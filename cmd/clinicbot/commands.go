@@ -115,23 +115,7 @@ func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer, n
 		fmt.Fprintf(stderr, "%d problem(s) found; nothing was changed.\n", len(problems))
 		return errReported
 	}
-	b := eng.Base()
-	warnings := review.Check(ctx, eng, review.Options{Now: now, ReviewAfterDays: cfg.ReviewAfterDays})
-	for _, w := range warnings {
-		if src.Dir != "" {
-			w.Pos.File = filepath.Join(src.Dir, w.Pos.File) // as the loader names files
-		}
-	}
-	warnings = append(warnings, b.Warnings...)
-	warnings.Sort()
-	fmt.Fprintf(stdout, "ok: %s: %d entries in %d files, %d synonym groups, %d topics\n",
-		src, len(b.Entries), len(b.Files), len(b.Synonyms), len(b.Topics()))
-	for _, w := range warnings {
-		fmt.Fprintf(stdout, "warning: %s\n", w)
-	}
-	if len(warnings) > 0 {
-		fmt.Fprintf(stdout, "%d warning(s): the knowledge loads as it is; these are worth a look.\n", len(warnings))
-	}
+	review.Print(ctx, stdout, eng, src, review.Options{Now: now, ReviewAfterDays: cfg.ReviewAfterDays})
 	return nil
 }
 
@@ -175,18 +159,10 @@ func (e *evalFlags) load() ([]eval.Question, answer.Source, *answer.Engine, erro
 func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var f evalFlags
 	var misses bool
-	var minTop1, minRight, minOOS, minOverall, minSmall, minAnswered, minPrecision, minStrict, maxChoices float64
+	var floors eval.Floors
 	err := f.parse("eval", args, stderr, func(fs *flag.FlagSet) {
 		fs.BoolVar(&misses, "misses", false, "list every wrong reply")
-		fs.Float64Var(&minTop1, "min-top1", 0, "fail (exit 1) when in-scope top-1 is below this")
-		fs.Float64Var(&minRight, "min-answer", 0, "fail (exit 1) when shown right (in-scope replies that lead with the right entry) is below this")
-		fs.Float64Var(&minOOS, "min-oos", 0, "fail (exit 1) when out-of-scope recall is below this")
-		fs.Float64Var(&minOverall, "min-overall", 0, "fail (exit 1) when overall accuracy is below this")
-		fs.Float64Var(&minSmall, "min-smalltalk", 0, "fail (exit 1) when small-talk accuracy is below this")
-		fs.Float64Var(&minAnswered, "min-answered", 0, "fail (exit 1) when answered right (in scope) is below this")
-		fs.Float64Var(&minPrecision, "min-precision", 0, "fail (exit 1) when answer precision is below this")
-		fs.Float64Var(&minStrict, "min-strict", 0, "fail (exit 1) when strict overall is below this")
-		fs.Float64Var(&maxChoices, "max-choices", 1, "fail (exit 1) when the choices rate is above this")
+		floors.Flags(fs)
 	})
 	if err != nil {
 		return err
@@ -195,40 +171,11 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	start := time.Now()
-	rep := eval.Run(ctx, eng, qs)
-	s := eng.Settings()
-	fmt.Fprintf(stdout, "knowledge            %s (%d entries)\n", src, len(eng.Base().Entries))
-	fmt.Fprintf(stdout, "thresholds           answer %.3f, choices %.3f, margin %.3f\n", s.Answer, s.Choices, s.Margin)
-	rep.Print(stdout, misses)
-	fmt.Fprintf(stdout, "time                 %s (%.0f µs a question)\n", time.Since(start).Round(time.Millisecond),
-		float64(time.Since(start).Microseconds())/float64(max(1, len(qs))))
-	var fails []string
-	for _, g := range []struct {
-		name     string
-		n        int
-		got, min float64
-	}{
-		{"ranking top-1", rep.InScope, rep.Top1, minTop1},
-		{"shown right", rep.InScope, rep.InScopeRight, minRight},
-		{"out-of-scope fallback", rep.OutOfScope, rep.OOSRecall, minOOS},
-		{"overall", len(qs), rep.Overall, minOverall},
-		{"smalltalk accuracy", rep.Smalltalk, rep.SmalltalkAcc, minSmall},
-		{"answered right", rep.InScope, rep.AnswerAccuracy, minAnswered},
-		{"answer precision", rep.Answers, rep.AnswerPrecision, minPrecision},
-		{"strict overall", len(qs), rep.StrictOverall, minStrict},
-	} {
-		if g.n > 0 && g.got < g.min {
-			fails = append(fails, fmt.Sprintf("%s %.3f is below %.3f", g.name, g.got, g.min))
-		}
-	}
-	if len(qs) > 0 && rep.ChoicesRate > maxChoices {
-		fails = append(fails, fmt.Sprintf("choices rate %.3f is above %.3f", rep.ChoicesRate, maxChoices))
+	fails := eval.Measure(ctx, stdout, eng, src.String(), qs, misses, floors)
+	for _, m := range fails {
+		fmt.Fprintln(stderr, "FAIL: "+m)
 	}
 	if len(fails) > 0 {
-		for _, m := range fails {
-			fmt.Fprintln(stderr, "FAIL: "+m)
-		}
 		return errReported
 	}
 	return nil
@@ -254,20 +201,7 @@ func runTune(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		out = filepath.Join(src.Dir, domain.SettingsFile)
 	}
-	before := eval.Run(ctx, eng, qs)
-	s := eval.Tune(ctx, eng, qs)
-	after := eval.Run(ctx, eng.WithSettings(s), qs)
-	comment := fmt.Sprintf("Thresholds chosen by `clinicbot tune` from %s (%d questions) on %s.\nOverall accuracy %.3f before, %.3f after.",
-		f.queries, len(qs), time.Now().Format(time.DateOnly), before.Overall, after.Overall)
-	if err := s.Write(out, comment); err != nil {
-		return err
-	}
-	old := eng.Settings()
-	fmt.Fprintf(stdout, "before: answer %.3f, choices %.3f, margin %.3f\n", old.Answer, old.Choices, old.Margin)
-	before.Print(stdout, false)
-	fmt.Fprintf(stdout, "\nafter:  answer %.3f, choices %.3f, margin %.3f (written to %s)\n", s.Answer, s.Choices, s.Margin, out)
-	after.Print(stdout, false)
-	return nil
+	return eval.TuneInto(ctx, stdout, eng, qs, f.queries, out, time.Now())
 }
 
 // chatProfile is what the terminal chat names of the clinic, from the
