@@ -5,30 +5,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
-	"net/http"
-	"strings"
 	"time"
 
 	"github.com/clinicbot/clinicbot/admin"
-	"github.com/clinicbot/clinicbot/config"
 	"github.com/clinicbot/clinicbot/version"
 )
-
-// newLogger returns the process's logger as configured: text (key=value)
-// or JSON lines, at the configured level. Config validation has checked
-// both values.
-func newLogger(c config.Log, w io.Writer) *slog.Logger {
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(c.Level)); err != nil {
-		level = slog.LevelInfo
-	}
-	opts := &slog.HandlerOptions{Level: level}
-	if c.Format == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
-	}
-	return slog.New(slog.NewTextHandler(w, opts))
-}
 
 // runVersion prints which build this is.
 func runVersion(stdout io.Writer) error {
@@ -63,21 +44,9 @@ func runHealth(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return err
 		}
 	}
-	ctx, cancel := context.WithTimeout(ctx, *timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, *url, nil)
-	if err != nil {
-		return err
+	text, err := admin.Check(ctx, *url, *timeout)
+	if err == nil {
+		fmt.Fprintf(stdout, "%s: %s\n", *url, text)
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return fmt.Errorf("%s: %w", *url, err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1024))
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("%s answered %d %s", *url, resp.StatusCode, strings.TrimSpace(string(body)))
-	}
-	fmt.Fprintf(stdout, "%s: %s\n", *url, strings.TrimSpace(string(body)))
-	return nil
+	return err
 }

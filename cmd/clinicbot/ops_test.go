@@ -1,16 +1,12 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"strings"
 	"testing"
 
 	"github.com/clinicbot/clinicbot/admin"
-	"github.com/clinicbot/clinicbot/config"
 )
 
 func TestVersionCommand(t *testing.T) {
@@ -19,34 +15,6 @@ func TestVersionCommand(t *testing.T) {
 		if code != 0 || !strings.HasPrefix(out, "clinicbot ") || !strings.Contains(out, "\nrevision: ") || !strings.Contains(out, "\ngo: go1.") {
 			t.Errorf("%s: exit %d\n%s", arg, code, out)
 		}
-	}
-}
-
-func TestLoggerFormats(t *testing.T) {
-	var buf bytes.Buffer
-	log := newLogger(config.Log{Format: "json", Level: "warn"}, &buf)
-	log.Info("not shown")
-	log.Warn("telegram: retrying", "method", "sendMessage", "attempt", 3)
-	log.Error("two\nlines", "err", "a \"quoted\" value")
-	sc := bufio.NewScanner(&buf)
-	n := 0
-	for sc.Scan() {
-		var rec map[string]any
-		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
-			t.Fatalf("line %q is not JSON: %v", sc.Text(), err)
-		}
-		if rec["level"] == "INFO" {
-			t.Errorf("an info line at level warn")
-		}
-		n++
-	}
-	if n != 2 {
-		t.Errorf("%d JSON lines, want 2", n)
-	}
-	buf.Reset()
-	newLogger(config.Log{Format: "text", Level: "debug"}, &buf).Debug("hello", "k", "v")
-	if got := buf.String(); !strings.Contains(got, "level=DEBUG msg=hello k=v") {
-		t.Errorf("text log %q", got)
 	}
 }
 

@@ -53,7 +53,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := cfg.ValidateServe(); err != nil {
 		return err
 	}
-	log := newLogger(cfg.Log, stderr)
+	log := cfg.Log.Logger(stderr)
 	build := version.Read()
 	log.Info("starting", "version", build.Version, "revision", build.ShortRevision())
 
@@ -101,28 +101,19 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	live := answer.NewLive(eng)
 	log.Info("knowledge loaded", "from", from, "entries", len(eng.Base().Entries))
 
-	var onUnanswered func(string, answer.Reply)
 	// SIGHUP (logrotate's postrotate) reopens the unanswered log; caught
 	// whether or not the log is on, as it would otherwise stop the bot.
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
-	var reopen func()
+	var onUnanswered func(string, answer.Reply)
 	var weekly func() string
 	if u := cfg.Privacy.Unanswered; u.Enabled {
-		ul, err := unanswered.Open(u.Path, time.Duration(u.RetentionDays)*24*time.Hour)
+		ul, err := unanswered.Serve(ctx, u.Path, time.Duration(u.RetentionDays)*24*time.Hour, hup, log)
 		if err != nil {
 			return err
 		}
 		defer ul.Close()
-		reopen = func() {
-			if err := ul.Reopen(); err != nil {
-				log.Error("unanswered log: cannot reopen", "err", err)
-				return
-			}
-			log.Info("unanswered log reopened (SIGHUP)")
-		}
-		go ul.PurgeEvery(ctx, time.Hour, log)
 		onUnanswered = func(q string, r answer.Reply) {
 			var offered []string
 			for _, c := range r.Choices {
@@ -135,20 +126,6 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 		weekly = func() string { return suggest.Week(ctx, live.Engine(), u.Path, u.RetentionDays, time.Now()) }
 		log.Info("unanswered-questions log on", "path", u.Path, "retention_days", u.RetentionDays)
 	}
-
-	go func() {
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-hup:
-				if reopen != nil {
-					reopen()
-				}
-			}
-		}
-	}()
-
 	st, err := state.Open(cfg.StateDir)
 	if err != nil {
 		return err
