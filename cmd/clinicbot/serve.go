@@ -24,9 +24,9 @@ import (
 	"github.com/clinicbot/clinicbot/version"
 )
 
-func runDefault(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer) error {
+func runDefault(ctx context.Context, _ []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if os.Getenv("TELEGRAM_BOT_TOKEN") != "" {
-		return runServe(ctx, nil, stderr)
+		return runServe(ctx, nil, stdin, stdout, stderr)
 	}
 	var c common
 	cfg, src, eng, err := c.setup()
@@ -39,7 +39,7 @@ func runDefault(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer) 
 	return terminal.Chat(ctx, eng, chatProfile(cfg), src.String(), stdin, stdout)
 }
 
-func runServe(ctx context.Context, args []string, stderr io.Writer) error {
+func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	var c common
 	c.register(fs)
