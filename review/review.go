@@ -1,7 +1,8 @@
 // Package review finds what the staff should look at in knowledge that
 // loads: entries due for review, alternates that another entry answers,
 // and entries their own question does not find. It asks the answering
-// engine itself, so what it reports is what patients would get.
+// engine itself, so what it reports is what patients would get. Print is
+// the report of `clinicbot validate`.
 package review
 
 import (
