@@ -241,3 +241,29 @@ func TestWatchCountsReloads(t *testing.T) {
 		t.Errorf("after a broken edit: %d reloads, %d entries; want 1 and the last good 2", ok, n)
 	}
 }
+
+// A folder broken while the bot was stopped does not keep it down: Start
+// serves the last copy that loaded, with the folder's error; with no copy
+// kept there is no engine.
+func TestStartFallsBackOnTheLastGoodCopy(t *testing.T) {
+	dir, l, _, _ := watchedFolder(t, nil)
+	eng, from, err := l.Start()
+	if err != nil || eng == nil || from != dir {
+		t.Fatalf("Start of a good folder: %v, from %q, %v", eng, from, err)
+	}
+	put(t, filepath.Join(dir, "faq.yaml"), "entries:\n  - id: hours\n    question: [broken\n")
+	eng, from, err = l.Start()
+	if err == nil || eng == nil || !strings.HasPrefix(from, "the last good copy of "+dir) {
+		t.Fatalf("Start of a broken folder: engine %v, from %q, err %v; want the kept copy and the error", eng != nil, from, err)
+	}
+	if _, ok := eng.Entry("hours"); !ok {
+		t.Errorf("the kept copy has no entry hours")
+	}
+	if problems := l.Source.Problems(err); len(problems) == 0 || !strings.HasPrefix(problems[0], "faq.yaml:") {
+		t.Errorf("problems %q, want them named within the folder", problems)
+	}
+	l.StateDir = t.TempDir() // nothing kept here
+	if eng, _, err := l.Start(); eng != nil || err == nil {
+		t.Errorf("with no copy kept: engine %v, err %v; want none and the error", eng != nil, err)
+	}
+}
