@@ -1,7 +1,7 @@
 # clinicbot's build, test and release targets. Every binary is built by
 # scripts/build.sh, with the flags the container image and CI use.
 
-BIN      ?= clinicbot
+BIN      ?= bin/clinicbot
 DIST     ?= dist
 PLATFORMS = linux/amd64 linux/arm64
 IMAGE    ?= clinicbot

@@ -6,6 +6,11 @@
 // then greetings and thanks; then retrieval, where the confidence of the best
 // entries decides between one answer, a short list of choices, and an
 // honest "I don't know" with the way to reach the clinic.
+//
+// The engine is built here too: Build assembles it from a Source (a
+// knowledge folder's entries, red-flag rules and thresholds), Loader.Start
+// falls back on the last good copy, and Loader.Watch swaps in a new engine
+// (Live) after each edit that loads.
 package answer
 
 import (

@@ -10,11 +10,13 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/clinicbot/clinicbot/clinicbot"
 )
 
 // Settings are the confidence thresholds that decide between an answer,
 // choices and the honest fallback. They belong to a knowledge folder
-// (settings.yaml beside its YAML) and are chosen by `clinicbot tune`.
+// (clinicbot.SettingsFile beside its YAML) and are chosen by `clinicbot tune`.
 type Settings struct {
 	// Answer is the lowest confidence at which the best entry is given as the answer.
 	Answer float64 `yaml:"answer"`
@@ -91,30 +93,30 @@ func ParseSettings(data []byte, path string) (Settings, error) {
 		return s, yamlError(path, err)
 	}
 	if err := s.Validate(); err != nil {
-		return s, fmt.Errorf("%s: %w", path, err)
+		return s, clinicbot.ErrorList{{Pos: clinicbot.Pos{File: path}, Msg: err.Error()}}
 	}
 	return s, nil
 }
 
-var (
-	yamlLineRE  = regexp.MustCompile(`line (\d+): ([^\n]+)`)
-	yamlFieldRE = regexp.MustCompile(`field (\S+) not found in type \S+`)
-)
+// yamlField is how the YAML decoder names a key that is not a setting.
+var yamlField = regexp.MustCompile(`field (\S+) not found in type \S+`)
 
-// yamlError states a YAML error as the rest of the knowledge does, one
-// "file:line: message" a problem: what staff and editors jump to.
+// yamlError states a YAML error as the rest of the knowledge does: a
+// clinicbot.ErrorList, one "file:line: message" a problem, what staff and
+// editors jump to.
 func yamlError(path string, err error) error {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	msg = yamlFieldRE.ReplaceAllString(msg, `unknown setting "$1" (the settings are answer, choices and margin)`)
-	ms := yamlLineRE.FindAllStringSubmatch(msg, -1)
-	if len(ms) == 0 {
-		return fmt.Errorf("%s: %s", path, msg)
+	msgs := []string{strings.TrimPrefix(err.Error(), "yaml: ")}
+	var te *yaml.TypeError
+	if errors.As(err, &te) && len(te.Errors) > 0 {
+		msgs = te.Errors
 	}
-	lines := make([]string, len(ms))
-	for i, m := range ms {
-		lines[i] = fmt.Sprintf("%s:%s: %s", path, m[1], m[2])
+	var list clinicbot.ErrorList
+	for _, msg := range msgs {
+		msg = yamlField.ReplaceAllString(msg, `unknown setting "$1" (the settings are answer, choices and margin)`)
+		line, rest := clinicbot.SplitYAMLLine(msg)
+		list = append(list, &clinicbot.Error{Pos: clinicbot.Pos{File: path, Line: line}, Msg: rest})
 	}
-	return errors.New(strings.Join(lines, "\n"))
+	return list
 }
 
 // Write saves the settings with a comment saying where they came from.

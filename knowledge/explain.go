@@ -174,7 +174,7 @@ func (b *Base) topicWarnings() ErrorList {
 		if near := closest(e.Topic, shared); near != "" {
 			msg += fmt.Sprintf(" (did you mean %s?)", near)
 		}
-		out = append(out, &Error{Pos: Pos{e.Pos.File, e.topicLine}, EntryID: e.ID, Msg: msg})
+		out = append(out, &Error{Pos: Pos{File: e.Pos.File, Line: e.topicLine}, EntryID: e.ID, Msg: msg})
 	}
 	return out
 }

@@ -11,16 +11,17 @@ package knowledge
 
 import (
 	"fmt"
-	"sort"
 	"strings"
+
+	"github.com/clinicbot/clinicbot/clinicbot"
 )
 
 // MaxAnswerLen is the longest answer, in characters, that fits one Telegram message.
 const MaxAnswerLen = 4096
 
 // Reserved lists the file names in a knowledge folder that Load skips
-// because another package owns their format.
-var Reserved = []string{"settings.yaml", "red_flags.yaml"}
+// because another package owns their format (clinicbot.Reserved).
+var Reserved = clinicbot.Reserved
 
 // Entry is one question a patient may ask and the passage that answers it.
 type Entry struct {
@@ -46,18 +47,8 @@ func (e *Entry) Questions() []string {
 	return append([]string{e.Question}, e.Alternates...)
 }
 
-// Pos is a place in a knowledge file.
-type Pos struct {
-	File string
-	Line int
-}
-
-func (p Pos) String() string {
-	if p.Line == 0 {
-		return p.File
-	}
-	return fmt.Sprintf("%s:%d", p.File, p.Line)
-}
+// Pos is a place in a knowledge file: the domain's clinicbot.Pos.
+type Pos = clinicbot.Pos
 
 // Base is a loaded, validated knowledge folder.
 type Base struct {
@@ -110,40 +101,13 @@ func (b *Base) Topics() []string {
 	return out
 }
 
-// Error is one problem in a knowledge file.
-type Error struct {
-	Pos     Pos
-	EntryID string
-	Msg     string
-}
+// Error is one problem in a knowledge file: the domain's clinicbot.Error,
+// the one error type of every file staff edit.
+type Error = clinicbot.Error
 
-func (e *Error) Error() string {
-	if e.EntryID != "" {
-		return fmt.Sprintf("%s: entry %q: %s", e.Pos, e.EntryID, e.Msg)
-	}
-	return fmt.Sprintf("%s: %s", e.Pos, e.Msg)
-}
-
-// ErrorList is every problem found in a knowledge folder, sorted by file and line.
-type ErrorList []*Error
-
-func (l ErrorList) Error() string {
-	msgs := make([]string, len(l))
-	for i, e := range l {
-		msgs[i] = e.Error()
-	}
-	return strings.Join(msgs, "\n")
-}
-
-// Sort sorts the list by file, then line.
-func (l ErrorList) Sort() {
-	sort.SliceStable(l, func(i, j int) bool {
-		if l[i].Pos.File != l[j].Pos.File {
-			return l[i].Pos.File < l[j].Pos.File
-		}
-		return l[i].Pos.Line < l[j].Pos.Line
-	})
-}
+// ErrorList is every problem found in a knowledge folder, sorted by file
+// and line: the domain's clinicbot.ErrorList.
+type ErrorList = clinicbot.ErrorList
 
 // New returns a base of entries and synonym groups that come from
 // somewhere other than a folder (such as patients' questions, to search

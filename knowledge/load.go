@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path"
 	"reflect"
 	"regexp"
 	"slices"
@@ -14,6 +13,8 @@ import (
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/clinicbot/clinicbot/clinicbot"
 )
 
 var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
@@ -63,16 +64,12 @@ func LoadDir(dir string) (*Base, error) {
 	if err != nil {
 		var list ErrorList
 		if errors.As(err, &list) {
-			for _, e := range list {
-				e.Pos.File = path.Join(dir, e.Pos.File)
-			}
+			list.InDir(dir)
 			return nil, list
 		}
 		return nil, fmt.Errorf("knowledge folder %s: %w", dir, err)
 	}
-	for _, w := range b.Warnings {
-		w.Pos.File = path.Join(dir, w.Pos.File)
-	}
+	b.Warnings.InDir(dir)
 	return b, nil
 }
 
@@ -165,7 +162,7 @@ func (b *Base) dedupe(modified map[string]time.Time) ErrorList {
 			// This copy's file was saved before the other's: the other is the newcomer.
 			e, *old = *old, e
 		}
-		errs = append(errs, &Error{Pos: Pos{e.Pos.File, e.idLine}, EntryID: e.ID,
+		errs = append(errs, &Error{Pos: Pos{File: e.Pos.File, Line: e.idLine}, EntryID: e.ID,
 			Msg: fmt.Sprintf("duplicate id (first defined at %s)", old.Pos)})
 	}
 	b.Entries = kept
@@ -177,7 +174,7 @@ func (b *Base) dedupe(modified map[string]time.Time) ErrorList {
 func parseFile(b *Base, name string, data []byte) (ErrorList, bool) {
 	var errs ErrorList
 	fail := func(line int, id, format string, args ...any) {
-		errs = append(errs, &Error{Pos: Pos{name, line}, EntryID: id, Msg: fmt.Sprintf(format, args...)})
+		errs = append(errs, &Error{Pos: Pos{File: name, Line: line}, EntryID: id, Msg: fmt.Sprintf(format, args...)})
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
@@ -264,7 +261,7 @@ func parseFile(b *Base, name string, data []byte) (ErrorList, bool) {
 func parseEntry(b *Base, name string, data []byte, n *yaml.Node) ErrorList {
 	var errs ErrorList
 	if n.Kind != yaml.MappingNode {
-		return ErrorList{{Pos: Pos{name, n.Line}, Msg: "each entry must be a set of fields starting with `- id:`"}}
+		return ErrorList{{Pos: Pos{File: name, Line: n.Line}, Msg: "each entry must be a set of fields starting with `- id:`"}}
 	}
 	id := ""
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -273,7 +270,7 @@ func parseEntry(b *Base, name string, data []byte, n *yaml.Node) ErrorList {
 		}
 	}
 	fail := func(line int, format string, args ...any) {
-		errs = append(errs, &Error{Pos: Pos{name, line}, EntryID: id, Msg: fmt.Sprintf(format, args...)})
+		errs = append(errs, &Error{Pos: Pos{File: name, Line: line}, EntryID: id, Msg: fmt.Sprintf(format, args...)})
 	}
 	lines := map[string]int{}
 	dupField := false
@@ -307,7 +304,7 @@ func parseEntry(b *Base, name string, data []byte, n *yaml.Node) ErrorList {
 		fail(line, "%s", msg)
 		return errs
 	}
-	e.Pos = Pos{name, n.Line}
+	e.Pos = Pos{File: name, Line: n.Line}
 	at := func(field string) int {
 		if l, ok := lines[field]; ok {
 			return l
@@ -374,8 +371,6 @@ func isNull(n *yaml.Node) bool {
 	return n.Kind == yaml.ScalarNode && n.Tag == "!!null"
 }
 
-var lineRE = regexp.MustCompile(`line (\d+): `)
-
 // yamlErrorLine pulls the first line number out of a yaml.v3 error.
 func yamlErrorLine(err error) (int, string) {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
@@ -383,10 +378,5 @@ func yamlErrorLine(err error) (int, string) {
 	if errors.As(err, &te) && len(te.Errors) > 0 {
 		msg = te.Errors[0]
 	}
-	if m := lineRE.FindStringSubmatchIndex(msg); m != nil {
-		var line int
-		fmt.Sscanf(msg[m[2]:m[3]], "%d", &line)
-		return line, strings.TrimSpace(msg[:m[0]] + msg[m[1]:])
-	}
-	return 0, msg
+	return clinicbot.SplitYAMLLine(msg)
 }

@@ -20,7 +20,7 @@ const MaxTopicTitleLen = 40
 func parseTopics(b *Base, name string, n *yaml.Node) ErrorList {
 	var errs ErrorList
 	fail := func(line int, format string, args ...any) {
-		errs = append(errs, &Error{Pos: Pos{name, line}, Msg: fmt.Sprintf(format, args...)})
+		errs = append(errs, &Error{Pos: Pos{File: name, Line: line}, Msg: fmt.Sprintf(format, args...)})
 	}
 	if isNull(n) {
 		return nil
@@ -48,7 +48,7 @@ func parseTopics(b *Base, name string, n *yaml.Node) ErrorList {
 			fail(k.Line, "topic %q has a title already (at %s)", id, prev.pos)
 			continue
 		}
-		b.topics[id] = topicTitle{title: title, pos: Pos{name, k.Line}}
+		b.topics[id] = topicTitle{title: title, pos: Pos{File: name, Line: k.Line}}
 	}
 	return errs
 }

@@ -1,7 +1,8 @@
 // Package review finds what the staff should look at in knowledge that
 // loads: entries due for review, alternates that another entry answers,
 // and entries their own question does not find. It asks the answering
-// engine itself, so what it reports is what patients would get.
+// engine itself, so what it reports is what patients would get. Print is
+// the report of `clinicbot validate`.
 package review
 
 import (
@@ -28,7 +29,8 @@ type Options struct {
 // about care, so it must carry the date it was last checked.
 var clinicalOwner = regexp.MustCompile(`(?i)\b(clinical|medical|doctors?|nurses?|consultants?|surgeons?|physiotherap\w*)\b`)
 
-// Check returns the warnings for eng's knowledge, in file and line order.
+// Check returns the warnings for eng's knowledge, in file and line order,
+// files named as in the knowledge folder.
 func Check(ctx context.Context, eng *answer.Engine, o Options) knowledge.ErrorList {
 	base := eng.Base()
 	var out knowledge.ErrorList

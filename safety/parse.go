@@ -3,25 +3,23 @@ package safety
 import (
 	"fmt"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/clinicbot/clinicbot/clinicbot"
 )
 
 // maxGroups bounds the number of groups under all: in one rule.
 const maxGroups = 16
 
-var (
-	idPattern   = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-	yamlLineErr = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-)
+var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 // Parse compiles a rules file. filename is used only in error messages. On
-// failure the error is an *ErrorList holding every problem found, each with
-// its line number.
+// failure the error is a clinicbot.ErrorList holding every problem found,
+// each with its line number, in line order.
 func Parse(data []byte, filename string) (*Checker, error) {
 	p := &parser{
 		file:      filename,
@@ -32,15 +30,15 @@ func Parse(data []byte, filename string) (*Checker, error) {
 	}
 	p.parse(data)
 	if len(p.problems) > 0 {
-		sort.SliceStable(p.problems, func(i, j int) bool { return p.problems[i].Line < p.problems[j].Line })
-		return nil, &ErrorList{Problems: p.problems}
+		p.problems.Sort()
+		return nil, p.problems
 	}
 	return p.c, nil
 }
 
 type parser struct {
 	file      string
-	problems  []Problem
+	problems  clinicbot.ErrorList
 	c         *Checker
 	wordIDs   map[string]int32
 	phraseIDs map[string]int32
@@ -51,7 +49,7 @@ func (p *parser) addf(line int, format string, args ...any) {
 	if line < 1 {
 		line = 1
 	}
-	p.problems = append(p.problems, Problem{File: p.file, Line: line, Message: fmt.Sprintf(format, args...)})
+	p.problems = append(p.problems, &clinicbot.Error{Pos: clinicbot.Pos{File: p.file, Line: line}, Msg: fmt.Sprintf(format, args...)})
 }
 
 func deref(n *yaml.Node) *yaml.Node {
@@ -65,12 +63,8 @@ func (p *parser) parse(data []byte) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		for _, msg := range yamlMessages(err) {
-			if m := yamlLineErr.FindStringSubmatch(msg); m != nil {
-				line, _ := strconv.Atoi(m[1])
-				p.addf(line, "YAML syntax: %s", m[2])
-			} else {
-				p.addf(1, "YAML syntax: %s", strings.TrimPrefix(msg, "yaml: "))
-			}
+			line, rest := clinicbot.SplitYAMLLine(strings.TrimPrefix(msg, "yaml: "))
+			p.addf(line, "YAML syntax: %s", rest) // addf makes line 0 line 1
 		}
 		return
 	}

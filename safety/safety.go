@@ -21,7 +21,6 @@ package safety
 import (
 	"fmt"
 	"io/fs"
-	"strings"
 )
 
 // Kind says what sort of urgent help an alert calls for.
@@ -38,33 +37,6 @@ const (
 type Alert struct {
 	Rule string // the rule's id in the rules file
 	Kind Kind   // what help the patient needs
-}
-
-// Problem is one mistake found in a rules file.
-type Problem struct {
-	File    string // file name as given to Parse or Load
-	Line    int    // 1-based line number
-	Message string // what is wrong, in plain words
-}
-
-// String formats the problem as "file:line: message".
-func (p Problem) String() string {
-	return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Message)
-}
-
-// ErrorList is the error returned by Parse and Load when the rules file has
-// mistakes. It holds every problem found, in line order.
-type ErrorList struct {
-	Problems []Problem
-}
-
-// Error lists the problems, one "file:line: message" per line.
-func (e *ErrorList) Error() string {
-	lines := make([]string, len(e.Problems))
-	for i, p := range e.Problems {
-		lines[i] = p.String()
-	}
-	return strings.Join(lines, "\n")
 }
 
 // Checker holds compiled rules; safe for concurrent use.

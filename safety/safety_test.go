@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"testing/fstest"
+
+	"github.com/clinicbot/clinicbot/clinicbot"
 )
 
 const rulesPath = "../knowledge/clinic/red_flags.yaml"
@@ -359,16 +361,16 @@ func TestParseErrors(t *testing.T) {
 			if c != nil {
 				t.Errorf("Parse returned a Checker along with an error")
 			}
-			var el *ErrorList
+			var el clinicbot.ErrorList
 			if !errors.As(err, &el) {
-				t.Fatalf("error is %T, want *ErrorList: %v", err, err)
+				t.Fatalf("error is %T, want clinicbot.ErrorList: %v", err, err)
 			}
 			lines := strings.Split(err.Error(), "\n")
-			if len(lines) != len(el.Problems) {
-				t.Errorf("Error() has %d lines for %d problems", len(lines), len(el.Problems))
+			if len(lines) != len(el) {
+				t.Errorf("Error() has %d lines for %d problems", len(lines), len(el))
 			}
-			if len(el.Problems) != len(tc.want) {
-				t.Errorf("got %d problems, want %d:\n%v", len(el.Problems), len(tc.want), err)
+			if len(el) != len(tc.want) {
+				t.Errorf("got %d problems, want %d:\n%v", len(el), len(tc.want), err)
 			}
 			for i, w := range tc.want {
 				if i < len(lines) && !strings.HasPrefix(lines[i], w) {

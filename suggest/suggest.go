@@ -8,6 +8,7 @@
 // the engine, searching one among the others, is as sure they match as it
 // must be to answer, and they do not lead to different closest entries.
 // So the grouping improves with the engine (typos, word forms, synonyms).
+// Print is `clinicbot report`; Week is the staff chats' /unanswered.
 package suggest
 
 import (

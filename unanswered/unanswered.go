@@ -5,7 +5,8 @@
 // question text, the kind of reply and the entries it offered: no chat,
 // user or message identifiers. Lines older than
 // the retention period are deleted when the log is opened and then
-// periodically.
+// periodically (Serve), and never shown (Recent); PrintList lists them for
+// staff.
 package unanswered
 
 import (

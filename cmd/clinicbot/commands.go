@@ -4,22 +4,24 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/clinicbot/clinicbot/admin"
 	"github.com/clinicbot/clinicbot/answer"
+	domain "github.com/clinicbot/clinicbot/clinicbot" // the name clinicbot is the tests' helper
 	"github.com/clinicbot/clinicbot/config"
 	"github.com/clinicbot/clinicbot/eval"
 	"github.com/clinicbot/clinicbot/knowledge"
 	"github.com/clinicbot/clinicbot/review"
-	"github.com/clinicbot/clinicbot/safety"
+	"github.com/clinicbot/clinicbot/suggest"
 	"github.com/clinicbot/clinicbot/terminal"
+	"github.com/clinicbot/clinicbot/unanswered"
+	"github.com/clinicbot/clinicbot/version"
 )
 
 func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -91,7 +93,7 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	return terminal.Chat(ctx, eng, chatProfile(cfg), src.String(), stdin, stdout)
 }
 
-func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer, now time.Time) error {
+func runValidate(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
 	var c common
 	c.register(fs)
@@ -108,198 +110,165 @@ func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer, n
 	}
 	cfg, src, eng, err := c.setup()
 	if err != nil {
-		problems, ok := listProblems(err)
+		problems, ok := domain.Problems(err)
 		if !ok {
 			return err
 		}
-		for _, p := range problems {
-			fmt.Fprintln(stderr, p)
-		}
-		fmt.Fprintf(stderr, "%d problem(s) found; nothing was changed.\n", len(problems))
+		fmt.Fprintf(stderr, "%s\n%d problem(s) found; nothing was changed.\n", strings.Join(problems, "\n"), len(problems))
 		return errReported
 	}
-	b := eng.Base()
-	warnings := review.Check(ctx, eng, review.Options{Now: now, ReviewAfterDays: cfg.ReviewAfterDays})
-	for _, w := range warnings {
-		if src.dir != "" {
-			w.Pos.File = filepath.Join(src.dir, w.Pos.File) // as the loader names files
-		}
-	}
-	warnings = append(warnings, b.Warnings...)
-	warnings.Sort()
-	fmt.Fprintf(stdout, "ok: %s: %d entries in %d files, %d synonym groups, %d topics\n",
-		src, len(b.Entries), len(b.Files), len(b.Synonyms), len(b.Topics()))
-	for _, w := range warnings {
-		fmt.Fprintf(stdout, "warning: %s\n", w)
-	}
-	if len(warnings) > 0 {
-		fmt.Fprintf(stdout, "%d warning(s): the knowledge loads as it is; these are worth a look.\n", len(warnings))
-	}
+	review.Print(ctx, stdout, eng, src, review.Options{Now: time.Now(), ReviewAfterDays: cfg.ReviewAfterDays})
 	return nil
 }
 
-// listProblems lists the knowledge problems in err (entries, red-flag rules,
-// thresholds), one a line; ok is false when err is of another kind (no
-// folder, no configuration), which is reported as it is.
-func listProblems(err error) (problems []string, ok bool) {
-	errs := []error{err}
-	if j, isJoin := err.(interface{ Unwrap() []error }); isJoin {
-		errs = j.Unwrap()
-	}
-	for _, e := range errs {
-		var kerr knowledge.ErrorList
-		var serr *safety.ErrorList
-		switch {
-		case errors.As(e, &kerr):
-			for _, k := range kerr {
-				problems = append(problems, k.Error())
-			}
-		case errors.As(e, &serr):
-			for _, p := range serr.Problems {
-				problems = append(problems, p.String())
-			}
-		case errors.Is(e, fs.ErrNotExist) || errors.Is(e, fs.ErrPermission):
-			return nil, false
-		default:
-			problems = append(problems, strings.Split(e.Error(), "\n")...)
-		}
-	}
-	return problems, true
-}
-
-type evalFlags struct {
-	common
-	queries string
-}
-
-func (e *evalFlags) parse(name string, args []string, stderr io.Writer, extra func(*flag.FlagSet)) error {
+// evalSetup parses the flags of eval and tune (extra adds each one's own),
+// reads the labelled questions and builds the engine to measure.
+func evalSetup(name string, args []string, stderr io.Writer, extra func(*flag.FlagSet)) (qs []eval.Question, queries string, src answer.Source, eng *answer.Engine, err error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	e.register(fs)
-	fs.StringVar(&e.queries, "queries", "", "labelled questions, one JSON object a line (required)")
-	if extra != nil {
-		extra(fs)
-	}
-	rest, err := parse(fs, args, stderr)
-	if err != nil {
-		return err
-	}
-	if len(rest) > 0 {
-		fmt.Fprintf(stderr, "clinicbot %s: unexpected argument %q\n", name, rest[0])
-		return errUsage
-	}
-	if e.queries == "" {
+	var c common
+	c.register(fs)
+	fs.StringVar(&queries, "queries", "", "labelled questions, one JSON object a line (required)")
+	extra(fs)
+	if err = parseNone(fs, args, stderr); err == nil && queries == "" {
 		fmt.Fprintf(stderr, "clinicbot %s: --queries FILE is required\n", name)
-		return errUsage
+		err = errUsage
 	}
-	return nil
+	if err == nil {
+		qs, err = eval.ReadFile(queries)
+	}
+	if err == nil {
+		_, src, eng, err = c.setup()
+	}
+	return qs, queries, src, eng, err
 }
 
-// load reads the labelled questions and builds the engine to measure.
-func (e *evalFlags) load() ([]eval.Question, source, *answer.Engine, error) {
-	qs, err := eval.ReadFile(e.queries)
-	if err != nil {
-		return nil, source{}, nil, err
-	}
-	_, src, eng, err := e.setup()
-	return qs, src, eng, err
-}
-
-func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var f evalFlags
+func runEval(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	var misses bool
-	var minTop1, minRight, minOOS, minOverall, minSmall, minAnswered, minPrecision, minStrict, maxChoices float64
-	err := f.parse("eval", args, stderr, func(fs *flag.FlagSet) {
+	var floors eval.Floors
+	qs, _, src, eng, err := evalSetup("eval", args, stderr, func(fs *flag.FlagSet) {
 		fs.BoolVar(&misses, "misses", false, "list every wrong reply")
-		fs.Float64Var(&minTop1, "min-top1", 0, "fail (exit 1) when in-scope top-1 is below this")
-		fs.Float64Var(&minRight, "min-answer", 0, "fail (exit 1) when shown right (in-scope replies that lead with the right entry) is below this")
-		fs.Float64Var(&minOOS, "min-oos", 0, "fail (exit 1) when out-of-scope recall is below this")
-		fs.Float64Var(&minOverall, "min-overall", 0, "fail (exit 1) when overall accuracy is below this")
-		fs.Float64Var(&minSmall, "min-smalltalk", 0, "fail (exit 1) when small-talk accuracy is below this")
-		fs.Float64Var(&minAnswered, "min-answered", 0, "fail (exit 1) when answered right (in scope) is below this")
-		fs.Float64Var(&minPrecision, "min-precision", 0, "fail (exit 1) when answer precision is below this")
-		fs.Float64Var(&minStrict, "min-strict", 0, "fail (exit 1) when strict overall is below this")
-		fs.Float64Var(&maxChoices, "max-choices", 1, "fail (exit 1) when the choices rate is above this")
+		floors.Flags(fs)
 	})
 	if err != nil {
 		return err
 	}
-	qs, src, eng, err := f.load()
-	if err != nil {
-		return err
-	}
-	start := time.Now()
-	rep := eval.Run(ctx, eng, qs)
-	s := eng.Settings()
-	fmt.Fprintf(stdout, "knowledge            %s (%d entries)\n", src, len(eng.Base().Entries))
-	fmt.Fprintf(stdout, "thresholds           answer %.3f, choices %.3f, margin %.3f\n", s.Answer, s.Choices, s.Margin)
-	rep.Print(stdout, misses)
-	fmt.Fprintf(stdout, "time                 %s (%.0f µs a question)\n", time.Since(start).Round(time.Millisecond),
-		float64(time.Since(start).Microseconds())/float64(max(1, len(qs))))
-	var fails []string
-	for _, g := range []struct {
-		name     string
-		n        int
-		got, min float64
-	}{
-		{"ranking top-1", rep.InScope, rep.Top1, minTop1},
-		{"shown right", rep.InScope, rep.InScopeRight, minRight},
-		{"out-of-scope fallback", rep.OutOfScope, rep.OOSRecall, minOOS},
-		{"overall", len(qs), rep.Overall, minOverall},
-		{"smalltalk accuracy", rep.Smalltalk, rep.SmalltalkAcc, minSmall},
-		{"answered right", rep.InScope, rep.AnswerAccuracy, minAnswered},
-		{"answer precision", rep.Answers, rep.AnswerPrecision, minPrecision},
-		{"strict overall", len(qs), rep.StrictOverall, minStrict},
-	} {
-		if g.n > 0 && g.got < g.min {
-			fails = append(fails, fmt.Sprintf("%s %.3f is below %.3f", g.name, g.got, g.min))
-		}
-	}
-	if len(qs) > 0 && rep.ChoicesRate > maxChoices {
-		fails = append(fails, fmt.Sprintf("choices rate %.3f is above %.3f", rep.ChoicesRate, maxChoices))
+	fails := eval.Measure(ctx, stdout, eng, src.String(), qs, misses, floors)
+	for _, m := range fails {
+		fmt.Fprintln(stderr, "FAIL: "+m)
 	}
 	if len(fails) > 0 {
-		for _, m := range fails {
-			fmt.Fprintln(stderr, "FAIL: "+m)
-		}
 		return errReported
 	}
 	return nil
 }
 
-func runTune(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var f evalFlags
+func runTune(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	var out string
-	err := f.parse("tune", args, stderr, func(fs *flag.FlagSet) {
+	qs, queries, src, eng, err := evalSetup("tune", args, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&out, "out", "", "where to write the settings (default: settings.yaml in the knowledge folder)")
 	})
 	if err != nil {
 		return err
 	}
-	qs, src, eng, err := f.load()
+	if out == "" && src.Dir == "" {
+		fmt.Fprintln(stderr, "clinicbot tune: give --out FILE (the embedded knowledge cannot be written)")
+		return errUsage
+	} else if out == "" {
+		out = filepath.Join(src.Dir, domain.SettingsFile)
+	}
+	return eval.TuneInto(ctx, stdout, eng, qs, queries, out, time.Now())
+}
+
+// runUnanswered and runReport print, for staff, the questions in the
+// unanswered log: as they were asked (unanswered.PrintList), or grouped
+// with the closest entry and the YAML to paste (suggest.Print).
+func runUnanswered(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+	return runLog(ctx, "unanswered", 50, "questions", args, stdout, stderr)
+}
+
+func runReport(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+	return runLog(ctx, "report", 20, "groups", args, stdout, stderr)
+}
+
+func runLog(ctx context.Context, name string, top int, what string, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	var c common
+	if name == "report" {
+		c.register(fs) // the report searches the knowledge
+	} else {
+		c.registerConfig(fs)
+	}
+	path := fs.String("log", "", "the log to read (default: the configuration's privacy.unanswered.path)")
+	days := fs.Int("days", 0, "only questions from the last DAYS days (default: all the log keeps)")
+	fs.IntVar(&top, "top", top, "show at most this many "+what+" (0: all)")
+	if err := parseNone(fs, args, stderr); err != nil {
+		return err
+	}
+	cfg, src, err := c.source()
 	if err != nil {
 		return err
 	}
-	if out == "" {
-		if src.dir == "" {
-			fmt.Fprintln(stderr, "clinicbot tune: give --out FILE (the embedded knowledge cannot be written)")
-			return errUsage
-		}
-		out = filepath.Join(src.dir, settingsFile)
+	u, now := cfg.Privacy.Unanswered, time.Now()
+	if *path == "" {
+		*path = u.Path
 	}
-	before := eval.Run(ctx, eng, qs)
-	s := eval.Tune(ctx, eng, qs)
-	after := eval.Run(ctx, eng.WithSettings(s), qs)
-	comment := fmt.Sprintf("Thresholds chosen by `clinicbot tune` from %s (%d questions) on %s.\nOverall accuracy %.3f before, %.3f after.",
-		f.queries, len(qs), time.Now().Format(time.DateOnly), before.Overall, after.Overall)
-	if err := s.Write(out, comment); err != nil {
+	if name == "unanswered" {
+		return unanswered.PrintList(stdout, *path, *days, u.RetentionDays, top, now)
+	}
+	eng, err := answer.Build(src, textsFrom(cfg))
+	if err != nil {
 		return err
 	}
-	old := eng.Settings()
-	fmt.Fprintf(stdout, "before: answer %.3f, choices %.3f, margin %.3f\n", old.Answer, old.Choices, old.Margin)
-	before.Print(stdout, false)
-	fmt.Fprintf(stdout, "\nafter:  answer %.3f, choices %.3f, margin %.3f (written to %s)\n", s.Answer, s.Choices, s.Margin, out)
-	after.Print(stdout, false)
-	return nil
+	return suggest.Print(ctx, stdout, eng, *path, *days, u.RetentionDays, top, now)
+}
+
+// runHealth asks a running serve's admin listener whether it is alive:
+// exit 0 when /healthz answers 200 (admin.Check).
+func runHealth(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("health", flag.ContinueOnError)
+	var c common
+	c.registerConfig(fs)
+	url := fs.String("url", "", "URL to check (default: /healthz at admin.listen)")
+	timeout := fs.Duration("timeout", 3*time.Second, "how long to wait for the answer")
+	if _, err := parse(fs, args, stderr); err != nil {
+		return err
+	}
+	if *url == "" {
+		cfg, err := loadConfig(c.config)
+		if err != nil {
+			return err
+		}
+		listen := cfg.Admin.Listen
+		switch {
+		case cfg.Admin.SharesWebhook():
+			listen = cfg.Telegram.Webhook.Listen // which answers /healthz too
+		case !cfg.Admin.Enabled():
+			return fmt.Errorf("the admin listener is off (admin.listen), so there is nothing to check")
+		}
+		if *url, err = admin.HealthURL(listen); err != nil {
+			return err
+		}
+	}
+	text, err := admin.Check(ctx, *url, *timeout)
+	if err == nil {
+		fmt.Fprintf(stdout, "%s: %s\n", *url, text)
+	}
+	return err
+}
+
+func runVersion(_ context.Context, _ []string, _ io.Reader, stdout, _ io.Writer) error {
+	_, err := fmt.Fprint(stdout, version.Read().String())
+	return err
+}
+
+func runSchema(_ context.Context, _ []string, _ io.Reader, stdout, _ io.Writer) error {
+	_, err := stdout.Write(knowledge.Schema())
+	return err
+}
+
+func runHelp(_ context.Context, _ []string, _ io.Reader, stdout, _ io.Writer) error {
+	_, err := fmt.Fprint(stdout, usage)
+	return err
 }
 
 // chatProfile is what the terminal chat names of the clinic, from the

@@ -1,22 +1,10 @@
 // Command clinicbot answers patients' questions from a clinic's knowledge,
-// on Telegram or in a terminal.
+// on Telegram or in a terminal; `clinicbot help` lists its commands.
 //
-//	clinicbot                 serve Telegram if TELEGRAM_BOT_TOKEN is set, else chat in the terminal
-//	clinicbot serve           serve Telegram (long polling or webhook)
-//	clinicbot chat            chat in the terminal (the Telegram commands, numbers for buttons)
-//	clinicbot ask [QUESTION]  answer one question, or one per line of stdin
-//	clinicbot validate [DIR]  check a knowledge folder
-//	clinicbot eval            measure answers against labelled questions
-//	clinicbot tune            choose a knowledge folder's thresholds from labelled questions
-//	clinicbot unanswered      list, for staff, the questions the bot could not answer
-//	clinicbot version         print the build's version and revision
-//	clinicbot health          check a running serve's /healthz (for container health checks)
-//	clinicbot report          the unanswered questions grouped, with the YAML to paste
-//	clinicbot schema          print the JSON Schema of knowledge files, for editors
-//
-// main only wires the pieces together: configuration, knowledge, index,
-// answering, and a transport (package bot for Telegram, package terminal
-// for the terminal chat and the `ask` replies).
+// It only wires: flags -> configuration -> engine (answer.Build, from
+// knowledge, safety and index) -> a transport (bot for Telegram, terminal
+// for the chat and `ask`) or a staff tool (review, eval, unanswered,
+// suggest). What each command does is in the package it calls.
 package main
 
 import (
@@ -25,12 +13,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
-	"github.com/clinicbot/clinicbot/knowledge"
+	"github.com/clinicbot/clinicbot/answer"
+	"github.com/clinicbot/clinicbot/config"
 )
 
 func main() {
@@ -66,56 +55,34 @@ Common flags: --config FILE (default config.yaml, if present), --knowledge DIR, 
 Run 'clinicbot COMMAND -h' for a command's flags.
 `
 
+// commands are the commands by name; each parses its own flags.
+var commands = map[string]func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error{
+	"": runDefault, "serve": runServe, "chat": runChat, "ask": runAsk, "validate": runValidate,
+	"eval": runEval, "tune": runTune, "unanswered": runUnanswered, "report": runReport, "health": runHealth,
+	"version": runVersion, "--version": runVersion, "-version": runVersion, "schema": runSchema,
+	"help": runHelp, "-h": runHelp, "-help": runHelp, "--help": runHelp,
+}
+
 // run is the whole program; it returns the exit code.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	cmd := ""
+	name := ""
 	if len(args) > 0 {
-		cmd, args = args[0], args[1:]
+		name, args = args[0], args[1:]
 	}
-	var err error
-	switch cmd {
-	case "":
-		err = runDefault(ctx, stdin, stdout, stderr)
-	case "serve":
-		err = runServe(ctx, args, stderr)
-	case "chat":
-		err = runChat(ctx, args, stdin, stdout, stderr)
-	case "ask":
-		err = runAsk(ctx, args, stdin, stdout, stderr)
-	case "validate":
-		err = runValidate(ctx, args, stdout, stderr, time.Now())
-	case "eval":
-		err = runEval(ctx, args, stdout, stderr)
-	case "tune":
-		err = runTune(ctx, args, stdout, stderr)
-	case "unanswered":
-		err = runUnanswered(ctx, args, stdout, stderr, time.Now())
-	case "version", "--version", "-version":
-		err = runVersion(stdout)
-	case "health":
-		err = runHealth(ctx, args, stdout, stderr)
-	case "report":
-		err = runReport(ctx, args, stdout, stderr, time.Now())
-	case "schema":
-		_, err = stdout.Write(knowledge.Schema())
-	case "help", "-h", "-help", "--help":
-		fmt.Fprint(stdout, usage)
-		return 0
-	default:
-		fmt.Fprintf(stderr, "clinicbot: unknown command %q\n\n%s", cmd, usage)
+	cmd, ok := commands[name]
+	if !ok {
+		fmt.Fprintf(stderr, "clinicbot: unknown command %q\n\n%s", name, usage)
 		return 2
 	}
-	switch {
-	case err == nil:
-		return 0
-	case errors.Is(err, flag.ErrHelp):
+	switch err := cmd(ctx, args, stdin, stdout, stderr); {
+	case err == nil || errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.Is(err, errUsage):
 		return 2
 	case errors.Is(err, errReported):
 		return 1
 	default:
-		fmt.Fprintf(stderr, "clinicbot %s: %v\n", cmd, err)
+		fmt.Fprintf(stderr, "clinicbot %s: %v\n", name, err)
 		return 1
 	}
 }
@@ -133,9 +100,13 @@ type common struct {
 }
 
 func (c *common) register(fs *flag.FlagSet) {
-	fs.StringVar(&c.config, "config", "", "configuration file (default: config.yaml in the current folder, if present)")
+	c.registerConfig(fs)
 	fs.StringVar(&c.knowledge, "knowledge", "", "knowledge folder (default: config's knowledge, else the embedded clinic knowledge)")
 	fs.StringVar(&c.settings, "settings", "", "thresholds file (default: settings.yaml in the knowledge folder, if present)")
+}
+
+func (c *common) registerConfig(fs *flag.FlagSet) {
+	fs.StringVar(&c.config, "config", "", "configuration file (default: config.yaml in the current folder, if present)")
 }
 
 // parse parses flags wherever they stand among the arguments and returns
@@ -165,5 +136,66 @@ func parse(fs *flag.FlagSet, args []string, stderr io.Writer) ([]string, error) 
 		}
 		rest = append(rest, args[0])
 		args = args[1:]
+	}
+}
+
+// parseNone is parse for a command that takes no arguments besides its flags.
+func parseNone(fs *flag.FlagSet, args []string, stderr io.Writer) error {
+	rest, err := parse(fs, args, stderr)
+	if err == nil && len(rest) > 0 {
+		fmt.Fprintf(stderr, "clinicbot %s: unexpected argument %q\n", fs.Name(), rest[0])
+		err = errUsage
+	}
+	return err
+}
+
+// loadConfig reads --config, or config.yaml in the current folder if it
+// exists, or the defaults.
+func loadConfig(path string) (config.Config, error) {
+	if path == "" {
+		if _, err := os.Stat("config.yaml"); err == nil {
+			path = "config.yaml"
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return config.Config{}, fmt.Errorf("config.yaml: %w", err)
+		}
+	}
+	return config.Load(path)
+}
+
+// setup loads the configuration and builds the engine the flags ask for.
+func (c common) setup() (config.Config, answer.Source, *answer.Engine, error) {
+	cfg, src, err := c.source()
+	if err != nil {
+		return cfg, src, nil, err
+	}
+	eng, err := answer.Build(src, textsFrom(cfg))
+	return cfg, src, eng, err
+}
+
+// source loads the configuration and says where the knowledge comes from.
+func (c common) source() (config.Config, answer.Source, error) {
+	cfg, err := loadConfig(c.config)
+	if err != nil {
+		return cfg, answer.Source{}, err
+	}
+	src := answer.Source{Dir: cfg.Knowledge, Settings: cfg.Settings}
+	if c.knowledge != "" {
+		src.Dir = c.knowledge
+	}
+	if c.settings != "" {
+		src.Settings = c.settings
+	}
+	return cfg, src, nil
+}
+
+func textsFrom(cfg config.Config) answer.Texts {
+	return answer.Texts{
+		ClinicName:          cfg.Clinic.Name,
+		BookingURL:          cfg.Clinic.BookingURL,
+		Contact:             cfg.Clinic.Contact,
+		EmergencyNumber:     cfg.Emergency.Number,
+		EmergencyDepartment: cfg.Emergency.Department,
+		UrgentAdvice:        cfg.Emergency.UrgentAdvice,
+		CrisisLine:          cfg.Emergency.CrisisLine,
 	}
 }
