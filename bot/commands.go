@@ -4,7 +4,7 @@ package bot
 // patients and for the staff chats), the /help text and the dispatch of a
 // "/name" message are all read from commandTable, so a new command is one
 // row here (and, if the clinic may reword its menu entry, one field in
-// config.Commands).
+// config.Commands, the file's telegram.profile.commands).
 
 import (
 	"fmt"
@@ -13,8 +13,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/go-telegram/bot/models"
-
-	"github.com/clinicbot/clinicbot/config"
 )
 
 // audience is who may use a command and which menu shows it.
@@ -72,16 +70,12 @@ func lookupCommand(name string) (command, bool) {
 
 // menu is a command menu: the patients' commands in the clinic's wording
 // where it has one, followed, when withStaff, by the staff commands.
-func menu(words config.Commands, withStaff bool) []models.BotCommand {
-	reworded := map[string]string{}
-	for _, w := range words.List() {
-		reworded[w[0]] = strings.TrimSpace(w[1])
-	}
+func menu(reworded map[string]string, withStaff bool) []models.BotCommand {
 	var out []models.BotCommand
 	for _, c := range commandTable() {
 		switch {
 		case c.who == patients:
-			d := reworded[c.name]
+			d := strings.TrimSpace(reworded[c.name])
 			if d == "" {
 				d = c.menu
 			}

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/clinicbot/clinicbot/answer"
-	"github.com/clinicbot/clinicbot/config"
 	"github.com/clinicbot/clinicbot/eval"
 	"github.com/clinicbot/clinicbot/knowledge"
 	"github.com/clinicbot/clinicbot/review"
@@ -84,11 +83,11 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if _, err := parse(fs, args, stderr); err != nil {
 		return err
 	}
-	cfg, src, eng, err := c.setup()
+	_, src, eng, err := c.setup()
 	if err != nil {
 		return err
 	}
-	return terminal.Chat(ctx, eng, chatProfile(cfg), src.String(), stdin, stdout)
+	return terminal.Chat(ctx, eng, src.String(), stdin, stdout)
 }
 
 func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer, now time.Time) error {
@@ -300,15 +299,4 @@ func runTune(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fmt.Fprintf(stdout, "\nafter:  answer %.3f, choices %.3f, margin %.3f (written to %s)\n", s.Answer, s.Choices, s.Margin, out)
 	after.Print(stdout, false)
 	return nil
-}
-
-// chatProfile is what the terminal chat names of the clinic, from the
-// configuration.
-func chatProfile(cfg config.Config) terminal.Profile {
-	return terminal.Profile{
-		ClinicName:      cfg.Clinic.Name,
-		EmergencyNumber: cfg.Emergency.Number,
-		Contact:         cfg.Clinic.Contact,
-		BookingURL:      cfg.Clinic.BookingURL,
-	}
 }

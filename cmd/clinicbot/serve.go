@@ -30,14 +30,14 @@ func runDefault(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer) 
 		return runServe(ctx, nil, stderr)
 	}
 	var c common
-	cfg, src, eng, err := c.setup()
+	_, src, eng, err := c.setup()
 	if err != nil {
 		return err
 	}
 	fmt.Fprintln(stdout, "TELEGRAM_BOT_TOKEN is not set, so this is the terminal chat.")
 	fmt.Fprintln(stdout, "To serve Telegram: get a token from @BotFather, then run: TELEGRAM_BOT_TOKEN=... clinicbot serve")
 	fmt.Fprintln(stdout)
-	return terminal.Chat(ctx, eng, chatProfile(cfg), src.String(), stdin, stdout)
+	return terminal.Chat(ctx, eng, src.String(), stdin, stdout)
 }
 
 func runServe(ctx context.Context, args []string, stderr io.Writer) error {
@@ -51,7 +51,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := cfg.ValidateServe(); err != nil {
+	if err := telegramOf(cfg).Validate(); err != nil {
 		return err
 	}
 	log := newLogger(cfg.Log, stderr)
@@ -157,14 +157,11 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	log.Info("state folder open", "path", st.Path())
 
 	b, err := bot.New(live, bot.Options{
-		Telegram:            cfg.Telegram,
-		Clinic:              cfg.Clinic,
-		Emergency:           cfg.Emergency,
+		Telegram:            telegramOf(cfg),
 		Logger:              log,
 		LogText:             cfg.Privacy.LogMessageText,
 		OnUnanswered:        onUnanswered,
 		UnansweredRetention: time.Duration(cfg.Privacy.Unanswered.RetentionDays) * 24 * time.Hour,
-		ShutdownGrace:       10 * time.Second,
 		State:               st,
 		Metrics:             m,
 		Admin:               shared,
