@@ -91,30 +91,43 @@ func (t *terminal) turn(ctx context.Context, line string) {
 	t.offers = t.reply(t.conv.Answer(ctx, t.eng, terminalKey, line))
 }
 
-// command answers /start, /help, /topics, /book, /contact and /privacy,
-// as the Telegram bot does.
+// command answers the patients' commands (answer.Commands) as the
+// Telegram bot does, and an unknown one with an apology and the help.
 func (t *terminal) command(line string) {
 	name, arg, _ := strings.Cut(strings.TrimPrefix(line, "/"), " ")
 	name, _, _ = strings.Cut(strings.ToLower(name), "@")
-	switch name {
-	case "start":
-		if r, ok := t.eng.Entry(strings.TrimSpace(arg)); ok {
+	if run, ok := commands[name]; ok {
+		run(t, strings.TrimSpace(arg))
+		return
+	}
+	t.say("\nSorry, I don't know that command.\n\n" + t.helpText())
+	t.offers = nil
+}
+
+// commands answer the patients' commands by name.
+var commands = map[string]func(t *terminal, arg string){
+	"start": func(t *terminal, arg string) {
+		if r, ok := t.eng.Entry(arg); ok {
 			t.conv.Shown(terminalKey, r)
 			t.offers = t.reply(r)
 			return
 		}
 		t.say("\nHello! I'm the " + t.clinic() + " assistant.\n\n" + t.welcomeText())
 		t.offers = t.topics()
-	case "help":
+	},
+	"help": func(t *terminal, _ string) {
 		t.say("\n" + t.helpText())
 		t.offers = nil
-	case "topics":
+	},
+	"topics": func(t *terminal, _ string) {
 		t.say("\nPick a topic:")
 		t.offers = t.topics()
-	case "book":
+	},
+	"book": func(t *terminal, _ string) {
 		t.say("\n" + t.bookText())
 		t.offers = nil
-	case "contact":
+	},
+	"contact": func(t *terminal, _ string) {
 		if c := strings.TrimSpace(t.p.Contact); c != "" {
 			t.say("\nYou can reach the clinic here:\n\n" + c)
 		} else {
@@ -124,13 +137,11 @@ func (t *terminal) command(line string) {
 			t.say("\n" + answer.BookingLabel + ": " + u)
 		}
 		t.offers = nil
-	case "privacy":
+	},
+	"privacy": func(t *terminal, _ string) {
 		t.say("\n** Privacy **\n\n" + t.privacyText())
 		t.offers = nil
-	default:
-		t.say("\nSorry, I don't know that command.\n\n" + t.helpText())
-		t.offers = nil
-	}
+	},
 }
 
 // topics lists the knowledge's topics and returns them as offers.
@@ -201,7 +212,7 @@ func (t *terminal) welcomeText() string {
 
 func (t *terminal) helpText() string {
 	return fmt.Sprintf("I answer common questions about %s. Type a question in your own words, for example \"What happens at the first consultation?\"\n\n", t.clinic()) +
-		"/topics: browse questions by topic\n/book: book a consultation\n/contact: how to reach the clinic\n/privacy: what this chat keeps\n\n" +
+		answer.HelpLines() + "\n" +
 		"Type a number to pick a suggestion. I give general information, not medical advice. In an emergency, " + t.emergency() + "."
 }
 
