@@ -20,6 +20,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/clinicbot/clinicbot/clinicbot"
 	"github.com/clinicbot/clinicbot/index"
 	"github.com/clinicbot/clinicbot/knowledge"
 	"github.com/clinicbot/clinicbot/safety"
@@ -95,14 +96,10 @@ type Engine struct {
 	vocab    vocabulary // the knowledge's words (see foreign)
 }
 
-// Texts are the fixed things the bot says, filled from configuration.
-type Texts struct {
-	ClinicName string
-	BookingURL string
-	Contact    string
-	// Emergency numbers for the urgent reply.
-	EmergencyNumber, EmergencyDepartment, UrgentAdvice, CrisisLine string
-}
+// Texts are the clinic facts every reply is worded with: the clinic's
+// profile, filled from the configuration. The transports read them from
+// the engine (Engine.Texts), so patient wording has one route.
+type Texts clinicbot.Profile
 
 // New returns an engine over ix. safety may be nil only in tests of retrieval.
 func New(ix *index.Index, safety Checker, settings Settings, texts Texts) *Engine {
@@ -115,6 +112,9 @@ func (e *Engine) WithSettings(s Settings) *Engine {
 	c.settings = s
 	return &c
 }
+
+// Texts returns the clinic facts the engine words its replies with.
+func (e *Engine) Texts() Texts { return e.texts }
 
 // Base returns the knowledge the engine answers from.
 func (e *Engine) Base() *knowledge.Base { return e.ix.Base() }
@@ -269,7 +269,7 @@ func (e *Engine) emergencyLine() string {
 	if e.texts.EmergencyNumber == "" {
 		return "If you feel seriously unwell, get urgent medical help now."
 	}
-	return fmt.Sprintf("If you feel seriously unwell or this is an emergency, call %s now.", e.texts.EmergencyNumber)
+	return "If you feel seriously unwell or this is an emergency, " + e.texts.EmergencyCall() + "."
 }
 
 func (e *Engine) urgentText(a safety.Alert) string {

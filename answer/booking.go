@@ -37,6 +37,25 @@ func (e *Engine) bookingSentence(withButton bool) string {
 	return "To book a consultation or ask us a question, please contact the clinic."
 }
 
+// Clinic names the clinic in a sentence: its name, else "the clinic".
+func (t Texts) Clinic() string {
+	if n := strings.TrimSpace(t.ClinicName); n != "" {
+		return n
+	}
+	return "the clinic"
+}
+
+// EmergencyCall is "call 999 now", or "call your local emergency number
+// now" when no number is set, written to end a sentence. It is the one
+// phrasing of the emergency line: the engine's replies and every
+// transport's welcome and help say it the same way.
+func (t Texts) EmergencyCall() string {
+	if n := strings.TrimSpace(t.EmergencyNumber); n != "" {
+		return "call " + n + " now"
+	}
+	return "call your local emergency number now"
+}
+
 // emergencyNow is "call 999 or go to A&E now", from the configuration,
 // written to end a sentence.
 func (e *Engine) emergencyNow() string {

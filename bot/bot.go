@@ -21,6 +21,12 @@
 //
 // The commands are declared once, in commandTable (commands.go): the
 // command menus, /help and the dispatch of a command all read it.
+//
+// It knows Telegram and the answering core (package answer) only, not the
+// configuration file nor the knowledge: its settings are its own
+// (Telegram), what it says of the clinic is the engine's (Engine.Texts),
+// topics and the entries its buttons name come from the engine, and each
+// reply says what it offers (Reply.Picks, BookingLink, OffersCallBack…).
 package bot
 
 import (
@@ -44,20 +50,16 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/clinicbot/clinicbot/answer"
-	"github.com/clinicbot/clinicbot/config"
 	"github.com/clinicbot/clinicbot/metrics"
 	"github.com/clinicbot/clinicbot/state"
 )
 
 // Options configure a Bot.
 type Options struct {
-	// Telegram is the transport configuration: token, mode, webhook, API server.
-	Telegram config.Telegram
-	// Clinic is what the bot says about booking and contacting the clinic.
-	Clinic config.Clinic
-	// Emergency gives the number the welcome and help texts name for
-	// emergencies; an empty Number says "your local emergency number".
-	Emergency config.Emergency
+	// Telegram is the transport's settings: token, mode, webhook, API
+	// server, profile. What the bot says about the clinic comes from the
+	// engine (answer.Engine.Texts), as every reply's wording does.
+	Telegram Telegram
 	// Logger receives the bot's logs; nil discards them.
 	Logger *slog.Logger
 	// LogText puts patients' message text in the logs. Off by default
@@ -71,7 +73,7 @@ type Options struct {
 	// question, as /privacy tells patients; 0 leaves the period unstated.
 	UnansweredRetention time.Duration
 	// ShutdownGrace bounds how long Run waits, once its context is
-	// cancelled, for replies already in progress; 0 means 10 seconds.
+	// cancelled, for replies already in progress; 0 means DefaultShutdownGrace.
 	// What is not sent by then stays in the state and is sent after the
 	// restart.
 	ShutdownGrace time.Duration
@@ -101,11 +103,14 @@ const (
 	setupBudget     = 30 * time.Second       // setMyCommands at start
 	backoffBase     = 500 * time.Millisecond // first wait after a 5xx or a broken connection
 	backoffMax      = 15 * time.Second
-	defaultGrace    = 10 * time.Second
 	maxWebhookBody  = 1 << 20
 	typingTimeout   = 3 * time.Second
 	maxQueuedInChat = 32 // updates waiting from one sender beyond this get one "one at a time" notice
 )
+
+// DefaultShutdownGrace is how long Run waits, once its context is
+// cancelled, for replies already in progress, unless Options say otherwise.
+const DefaultShutdownGrace = 10 * time.Second
 
 // Bot serves one Telegram bot. Create it with New and serve with Run.
 type Bot struct {
@@ -166,32 +171,14 @@ func New(live *answer.Live, opts Options) (*Bot, error) {
 		return nil, errors.New("bot: no answering engine")
 	}
 	t := opts.Telegram
-	if strings.TrimSpace(t.Token) == "" {
-		return nil, errors.New("bot: the Telegram token is not set (TELEGRAM_BOT_TOKEN)")
-	}
-	switch t.Mode {
-	case "", "polling":
-	case "webhook":
-		if t.WebhookSecret == "" {
-			return nil, errors.New("bot: webhook mode needs a secret (TELEGRAM_WEBHOOK_SECRET)")
-		}
-		if !webhookSecretPattern.MatchString(t.WebhookSecret) {
-			return nil, errors.New("bot: the webhook secret must be 1 to 256 characters A-Z, a-z, 0-9, _ or - (Telegram's rule)")
-		}
-		if t.Webhook.URL == "" || t.Webhook.Listen == "" {
-			return nil, errors.New("bot: webhook mode needs telegram.webhook.url and telegram.webhook.listen")
-		}
-		if !strings.HasPrefix(t.Webhook.Path, "/") {
-			return nil, fmt.Errorf("bot: webhook path %q must start with /", t.Webhook.Path)
-		}
-	default:
-		return nil, fmt.Errorf("bot: unknown mode %q (polling or webhook)", t.Mode)
+	if err := t.Validate(); err != nil {
+		return nil, fmt.Errorf("bot: %s", scrubText(err.Error(), t.Token))
 	}
 	if opts.State == nil {
 		return nil, errors.New("bot: no state folder")
 	}
 	if opts.ShutdownGrace <= 0 {
-		opts.ShutdownGrace = defaultGrace
+		opts.ShutdownGrace = DefaultShutdownGrace
 	}
 	logger := opts.Logger
 	if logger == nil {
@@ -256,8 +243,6 @@ func allowedUpdates() []string {
 	return []string{models.AllowedUpdateMessage, models.AllowedUpdateEditedMessage, models.AllowedUpdateCallbackQuery}
 }
 
-var webhookSecretPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
-
 // Run serves until ctx is cancelled, by long polling or by webhook as
 // configured, then finishes the replies in progress (at most
 // Options.ShutdownGrace) and returns nil. It returns an error when serving
@@ -280,7 +265,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	b.setProfile(ctx)
 	b.setStaffCommands(ctx)
 	b.resume()
-	if b.opts.Telegram.Mode == "webhook" {
+	if b.opts.Telegram.webhook() {
 		return b.runWebhook(ctx)
 	}
 	return b.runPolling(ctx)
@@ -308,7 +293,7 @@ func (b *Bot) identify(ctx context.Context) error {
 }
 
 func (b *Bot) mode() string {
-	if b.opts.Telegram.Mode == "webhook" {
+	if b.opts.Telegram.webhook() {
 		return "webhook"
 	}
 	return "polling"

@@ -23,7 +23,6 @@ import (
 
 	"github.com/clinicbot/clinicbot/answer"
 	"github.com/clinicbot/clinicbot/bot"
-	"github.com/clinicbot/clinicbot/config"
 	"github.com/clinicbot/clinicbot/index"
 	"github.com/clinicbot/clinicbot/knowledge"
 	"github.com/clinicbot/clinicbot/safety"
@@ -38,8 +37,16 @@ const (
 	clinicDir  = "../knowledge/clinic"
 )
 
-// engine builds the answering engine over the real clinic knowledge, once.
-var engine = sync.OnceValues(func() (*answer.Engine, error) {
+// clinicTexts are the clinic's profile the tests' engine words replies
+// with, and the bot its own texts.
+var clinicTexts = answer.Texts{
+	ClinicName: "London Spine Unit", BookingURL: bookingURL, Contact: "19 Harley St",
+	EmergencyNumber: "999", EmergencyDepartment: "A&E", UrgentAdvice: "NHS 111", CrisisLine: "Samaritans on 116 123",
+}
+
+// clinicIndex builds the index and red-flag rules of the real clinic
+// knowledge, once.
+var clinicIndex = sync.OnceValues(func() (func(answer.Texts) *answer.Engine, error) {
 	base, err := knowledge.Load(os.DirFS(clinicDir))
 	if err != nil {
 		return nil, err
@@ -52,10 +59,18 @@ var engine = sync.OnceValues(func() (*answer.Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	return answer.New(ix, chk, answer.DefaultSettings(), answer.Texts{
-		ClinicName: "London Spine Unit", BookingURL: bookingURL, Contact: "19 Harley St",
-		EmergencyNumber: "999", EmergencyDepartment: "A&E", UrgentAdvice: "NHS 111", CrisisLine: "Samaritans on 116 123",
-	}), nil
+	return func(texts answer.Texts) *answer.Engine {
+		return answer.New(ix, chk, answer.DefaultSettings(), texts)
+	}, nil
+})
+
+// engine is the answering engine over the real clinic knowledge, once.
+var engine = sync.OnceValues(func() (*answer.Engine, error) {
+	build, err := clinicIndex()
+	if err != nil {
+		return nil, err
+	}
+	return build(clinicTexts), nil
 })
 
 func mustEngine(t *testing.T) *answer.Engine {
@@ -65,6 +80,18 @@ func mustEngine(t *testing.T) *answer.Engine {
 		t.Fatalf("engine: %v", err)
 	}
 	return eng
+}
+
+// engineWith is the clinic's engine with its profile edited.
+func engineWith(t *testing.T, edit func(*answer.Texts)) *answer.Engine {
+	t.Helper()
+	build, err := clinicIndex()
+	if err != nil {
+		t.Fatalf("engine: %v", err)
+	}
+	texts := clinicTexts
+	edit(&texts)
+	return build(texts)
 }
 
 // syncBuffer is a log destination safe for concurrent writes.
@@ -103,6 +130,7 @@ type env struct {
 
 type setup struct {
 	opts     func(*bot.Options)
+	texts    func(*answer.Texts) // edits the clinic's profile (when live is nil)
 	before   func(*bot.Bot)
 	faults   func(*fakeapi.Server) // injected before Run starts
 	live     *answer.Live
@@ -135,6 +163,9 @@ func start(t *testing.T, s setup) *env {
 	live := s.live
 	if live == nil {
 		e.eng = mustEngine(t)
+		if s.texts != nil {
+			e.eng = engineWith(t, s.texts)
+		}
 		live = answer.NewLive(e.eng)
 	} else {
 		e.eng = live.Engine()
@@ -145,9 +176,7 @@ func start(t *testing.T, s setup) *env {
 	}
 	e.opts = bot.Options{
 		State:         openState(t, s.stateDir),
-		Telegram:      config.Telegram{APIURL: srv.URL(), Mode: "polling", Token: tok},
-		Clinic:        config.Clinic{Name: "London Spine Unit", BookingURL: bookingURL, Contact: "The London Spine Unit, 19 Harley St, London W1G 9QJ"},
-		Emergency:     config.Emergency{Number: "999"},
+		Telegram:      bot.Telegram{APIURL: srv.URL(), Mode: "polling", Token: tok},
 		Logger:        slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		ShutdownGrace: 3 * time.Second,
 		OnUnanswered: func(q string, _ answer.Reply) {
@@ -366,7 +395,7 @@ func TestStartWelcomeAndCommandMenu(t *testing.T) {
 }
 
 func TestStartWithoutBookingURL(t *testing.T) {
-	e := start(t, setup{opts: func(o *bot.Options) { o.Clinic.BookingURL = "" }})
+	e := start(t, setup{texts: func(t *answer.Texts) { t.BookingURL = "" }})
 	e.say(42, "/start")
 	if u := urls(keyboard(t, e.sent(1)[0])); len(u) != 0 {
 		t.Errorf("booking button without a booking URL: %v", u)
@@ -874,7 +903,7 @@ func TestBadTokenStopsRun(t *testing.T) {
 	logs := &syncBuffer{}
 	b, err := bot.New(answer.NewLive(mustEngine(t)), bot.Options{
 		State:    openState(t, ""),
-		Telegram: config.Telegram{APIURL: srv.URL(), Mode: "polling", Token: "1000:WRONG-" + secretHalf},
+		Telegram: bot.Telegram{APIURL: srv.URL(), Mode: "polling", Token: "1000:WRONG-" + secretHalf},
 		Logger:   slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	})
 	if err != nil {
@@ -901,7 +930,7 @@ func TestUnreachableAPIRetriesUntilCancelled(t *testing.T) {
 	logs := &syncBuffer{}
 	b, err := bot.New(answer.NewLive(mustEngine(t)), bot.Options{
 		State:    openState(t, ""),
-		Telegram: config.Telegram{APIURL: "http://" + addr, Mode: "polling", Token: token},
+		Telegram: bot.Telegram{APIURL: "http://" + addr, Mode: "polling", Token: token},
 		Logger:   slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	})
 	if err != nil {
@@ -949,7 +978,7 @@ func startWebhook(t *testing.T) *webhookEnv {
 	e := start(t, setup{opts: func(o *bot.Options) {
 		o.Telegram.Mode = "webhook"
 		o.Telegram.WebhookSecret = webhookSecret
-		o.Telegram.Webhook = config.Webhook{Listen: addr, URL: url, Path: "/telegram"}
+		o.Telegram.Webhook = bot.Webhook{Listen: addr, URL: url, Path: "/telegram"}
 	}})
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -1165,11 +1194,11 @@ func TestLongReplyIsSplit(t *testing.T) {
 
 func TestNewValidates(t *testing.T) {
 	live := answer.NewLive(mustEngine(t))
-	for name, tg := range map[string]config.Telegram{
+	for name, tg := range map[string]bot.Telegram{
 		"no token":          {Mode: "polling"},
 		"bad mode":          {Mode: "carrier-pigeon", Token: token},
-		"webhook no secret": {Mode: "webhook", Token: token, Webhook: config.Webhook{Listen: ":0", URL: "https://x/y", Path: "/y"}},
-		"webhook no url":    {Mode: "webhook", Token: token, WebhookSecret: "s", Webhook: config.Webhook{Listen: ":0", Path: "/y"}},
+		"webhook no secret": {Mode: "webhook", Token: token, Webhook: bot.Webhook{Listen: ":0", URL: "https://x/y", Path: "/y"}},
+		"webhook no url":    {Mode: "webhook", Token: token, WebhookSecret: "s", Webhook: bot.Webhook{Listen: ":0", Path: "/y"}},
 	} {
 		if _, err := bot.New(live, bot.Options{Telegram: tg}); err == nil {
 			t.Errorf("%s: no error", name)
@@ -1177,13 +1206,13 @@ func TestNewValidates(t *testing.T) {
 			t.Errorf("%s: token in error", name)
 		}
 	}
-	if _, err := bot.New(nil, bot.Options{Telegram: config.Telegram{Token: token}}); err == nil {
+	if _, err := bot.New(nil, bot.Options{Telegram: bot.Telegram{Token: token}}); err == nil {
 		t.Error("nil live: no error")
 	}
-	if _, err := bot.New(live, bot.Options{Telegram: config.Telegram{Token: token}}); err == nil {
+	if _, err := bot.New(live, bot.Options{Telegram: bot.Telegram{Token: token}}); err == nil {
 		t.Error("no state folder: no error")
 	}
-	b, err := bot.New(live, bot.Options{Telegram: config.Telegram{Token: token}, State: openState(t, "")})
+	b, err := bot.New(live, bot.Options{Telegram: bot.Telegram{Token: token}, State: openState(t, "")})
 	if err != nil {
 		t.Fatal(err)
 	}

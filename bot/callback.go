@@ -187,8 +187,7 @@ func (b *Bot) withCallBack(kb *keyboard, to target) *keyboard {
 // know" that points to the clinic team.
 func (b *Bot) bookingReply(r answer.Reply, to target) []message {
 	msgs := replyMessages(r)
-	booking := (r.Kind == answer.KindAnswer && r.Entry != nil && r.Entry.Booking) || r.Kind == answer.KindFallback
-	if booking {
+	if r.OffersCallBack() {
 		last := &msgs[len(msgs)-1]
 		last.kb = b.withCallBack(last.kb, to)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
+	"github.com/clinicbot/clinicbot/answer"
 	"github.com/clinicbot/clinicbot/bot"
 	"github.com/clinicbot/clinicbot/tests/fakeapi"
 )
@@ -65,11 +66,12 @@ func inlineData(t *testing.T, c fakeapi.Call) map[string]string {
 
 func TestCallBackRequest(t *testing.T) {
 	const phone = "+447700900123"
-	e := start(t, staffSetup(func(o *bot.Options) {
-		o.Clinic.BookingURL = "" // no booking site
+	s := staffSetup(func(o *bot.Options) {
 		o.Staff.ChatIDs = []int64{staffChat, staffChat + 10}
 		o.Staff.NextSteps = "The team rings back within one working day."
-	}))
+	})
+	s.texts = func(t *answer.Texts) { t.BookingURL = "" } // no booking site
+	e := start(t, s)
 	e.remember(phone, "7700900123", "07700 900123")
 
 	e.say(patientID, "how do I book a consultation?")

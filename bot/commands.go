@@ -2,19 +2,19 @@ package bot
 
 // The bot's commands, declared once. The command menus (setMyCommands for
 // patients and for the staff chats), the /help text and the dispatch of a
-// "/name" message are all read from commandTable, so a new command is one
-// row here (and, if the clinic may reword its menu entry, one field in
-// config.Commands).
+// "/name" message are all read from commandTable, so a new staff command
+// is one row here; a new patients' command is one row in answer.Commands
+// (which the terminal chat answers too) and its handler in
+// patientsCommands (and, if the clinic may reword its menu entry, one
+// field in config.Commands, the file's telegram.profile.commands).
 
 import (
 	"fmt"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/go-telegram/bot/models"
 
-	"github.com/clinicbot/clinicbot/config"
+	"github.com/clinicbot/clinicbot/answer"
 )
 
 // audience is who may use a command and which menu shows it.
@@ -44,20 +44,30 @@ type command struct {
 	run func(b *Bot, t *turn, arg string)
 }
 
-// commandTable is every command, in menu and help order.
+// commandTable is every command, in menu and help order: the patients'
+// commands every transport answers (answer.Commands), then the ones of
+// the Telegram bot alone.
 func commandTable() []command {
-	return []command{
-		{name: "start", menu: "Welcome and main topics", who: patients, run: (*Bot).cmdStart},
-		{name: "topics", menu: "Browse questions by topic", inHelp: true, who: patients, run: (*Bot).cmdTopics},
-		{name: "book", menu: "Book a consultation", inHelp: true, who: patients, run: (*Bot).cmdBook},
-		{name: "contact", menu: "How to reach the clinic", inHelp: true, who: patients, run: (*Bot).cmdContact},
-		{name: "privacy", menu: "What this bot keeps", inHelp: true, who: patients, run: (*Bot).cmdPrivacy},
-		{name: "help", menu: "What I can help with", who: patients, run: (*Bot).cmdHelp},
-		{name: "status", menu: "Staff: the knowledge and its problems", who: staff, run: (*Bot).cmdStatus},
-		{name: "unanswered", menu: "Staff: this week's unanswered questions", who: staff, run: (*Bot).cmdUnanswered},
-		{name: "stats", menu: "Staff: this week's counts", who: staff, run: (*Bot).cmdStats},
-		{name: "chatid", who: anyone, run: (*Bot).cmdChatID},
+	var out []command
+	for _, c := range answer.Commands() {
+		out = append(out, command{name: c.Name, menu: c.Menu, inHelp: c.InHelp, who: patients, run: patientsCommands[c.Name]})
 	}
+	return append(out,
+		command{name: "status", menu: "Staff: the knowledge and its problems", who: staff, run: (*Bot).cmdStatus},
+		command{name: "unanswered", menu: "Staff: this week's unanswered questions", who: staff, run: (*Bot).cmdUnanswered},
+		command{name: "stats", menu: "Staff: this week's counts", who: staff, run: (*Bot).cmdStats},
+		command{name: "chatid", who: anyone, run: (*Bot).cmdChatID},
+	)
+}
+
+// patientsCommands answer the patients' commands (answer.Commands) by name.
+var patientsCommands = map[string]func(b *Bot, t *turn, arg string){
+	"start":   (*Bot).cmdStart,
+	"topics":  (*Bot).cmdTopics,
+	"book":    (*Bot).cmdBook,
+	"contact": (*Bot).cmdContact,
+	"privacy": (*Bot).cmdPrivacy,
+	"help":    (*Bot).cmdHelp,
 }
 
 // lookupCommand finds the row named name.
@@ -72,16 +82,12 @@ func lookupCommand(name string) (command, bool) {
 
 // menu is a command menu: the patients' commands in the clinic's wording
 // where it has one, followed, when withStaff, by the staff commands.
-func menu(words config.Commands, withStaff bool) []models.BotCommand {
-	reworded := map[string]string{}
-	for _, w := range words.List() {
-		reworded[w[0]] = strings.TrimSpace(w[1])
-	}
+func menu(reworded map[string]string, withStaff bool) []models.BotCommand {
 	var out []models.BotCommand
 	for _, c := range commandTable() {
 		switch {
 		case c.who == patients:
-			d := reworded[c.name]
+			d := strings.TrimSpace(reworded[c.name])
 			if d == "" {
 				d = c.menu
 			}
@@ -94,20 +100,7 @@ func menu(words config.Commands, withStaff bool) []models.BotCommand {
 }
 
 // helpLines is the list of commands in /help, one "/name: what it does" a line.
-func helpLines() string {
-	var s strings.Builder
-	for _, c := range commandTable() {
-		if c.inHelp {
-			s.WriteString("/" + c.name + ": " + lowerFirst(c.menu) + "\n")
-		}
-	}
-	return s.String()
-}
-
-func lowerFirst(s string) string {
-	r, n := utf8.DecodeRuneInString(s)
-	return string(unicode.ToLower(r)) + s[n:]
-}
+func helpLines() string { return answer.HelpLines() }
 
 // command answers a command from the table; an unknown one (or a staff
 // command outside the staff chats) gets an apology and the help, except

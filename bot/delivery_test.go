@@ -10,7 +10,6 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/clinicbot/clinicbot/bot"
-	"github.com/clinicbot/clinicbot/config"
 	"github.com/clinicbot/clinicbot/tests/fakeapi"
 )
 
@@ -170,7 +169,7 @@ func TestRedeliveryAfterRestartAnsweredOnce(t *testing.T) {
 		e := start(t, setup{stateDir: stateDir, srv: srv, opts: func(o *bot.Options) {
 			o.Telegram.Mode = "webhook"
 			o.Telegram.WebhookSecret = webhookSecret
-			o.Telegram.Webhook = config.Webhook{Listen: addr, URL: url, Path: "/telegram"}
+			o.Telegram.Webhook = bot.Webhook{Listen: addr, URL: url, Path: "/telegram"}
 		}})
 		for srv.Webhook().URL != url {
 			time.Sleep(10 * time.Millisecond)

@@ -5,12 +5,10 @@ import (
 	"encoding/hex"
 	"html"
 	"strings"
-	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/clinicbot/clinicbot/answer"
-	"github.com/clinicbot/clinicbot/knowledge"
 )
 
 // Telegram limits.
@@ -58,8 +56,8 @@ func entryButton(c answer.Choice) button {
 	return button{Text: c.Title, CallbackData: entryData(c.EntryID)}
 }
 
-func topicButton(base *knowledge.Base, topic string) button {
-	return button{Text: topicTitle(base, topic), CallbackData: topicData(topic)}
+func topicButton(t answer.Topic) button {
+	return button{Text: t.Title, CallbackData: topicData(t.ID)}
 }
 
 // Callback data: "e:<entry id>" opens an entry and "t:<topic>" lists a
@@ -91,14 +89,14 @@ func shortHash(s string) string {
 }
 
 // resolveEntry finds the entry id that callback data d names, if any.
-func resolveEntry(base *knowledge.Base, d string) (string, bool) {
+func resolveEntry(eng *answer.Engine, d string) (string, bool) {
 	if id, ok := strings.CutPrefix(d, entryPrefix); ok {
 		return id, true
 	}
 	if h, ok := strings.CutPrefix(d, entryHashPrefix); ok {
-		for _, e := range base.Entries {
-			if shortHash(e.ID) == h {
-				return e.ID, true
+		for id := range eng.EntryIDs() {
+			if shortHash(id) == h {
+				return id, true
 			}
 		}
 	}
@@ -106,38 +104,18 @@ func resolveEntry(base *knowledge.Base, d string) (string, bool) {
 }
 
 // resolveTopic finds the topic that callback data d names, if it still exists.
-func resolveTopic(base *knowledge.Base, d string) (string, bool) {
+func resolveTopic(eng *answer.Engine, d string) (string, bool) {
 	t, plain := strings.CutPrefix(d, topicPrefix)
 	h, hashed := strings.CutPrefix(d, topicHashPrefix)
 	if !plain && !hashed {
 		return "", false
 	}
-	for _, topic := range base.Topics() {
-		if (plain && topic == t) || (hashed && shortHash(topic) == h) {
-			return topic, true
+	for _, topic := range eng.Topics() {
+		if (plain && topic.ID == t) || (hashed && shortHash(topic.ID) == h) {
+			return topic.ID, true
 		}
 	}
 	return "", false
-}
-
-// topicTitle is the title staff gave topic in the knowledge, else its
-// id made readable.
-func topicTitle(base *knowledge.Base, topic string) string {
-	if t := base.TopicTitle(topic); t != "" {
-		return t
-	}
-	return topicLabel(topic)
-}
-
-// topicLabel turns a topic id such as "facet-joint-denervation" into
-// "Facet joint denervation".
-func topicLabel(topic string) string {
-	s := strings.TrimSpace(strings.NewReplacer("-", " ", "_", " ").Replace(topic))
-	r, n := utf8.DecodeRuneInString(s)
-	if n == 0 {
-		return topic
-	}
-	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 // compose formats a titled text as one or more messages, split to fit

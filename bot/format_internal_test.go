@@ -94,9 +94,6 @@ func TestCallbackData(t *testing.T) {
 	if td := topicData(long); len(td) > maxCallbackData || !strings.HasPrefix(td, "T:") {
 		t.Errorf("long topic: %q", td)
 	}
-	if got := topicLabel("facet-joint-denervation"); got != "Facet joint denervation" {
-		t.Errorf("topic label %q", got)
-	}
 	if got := clip(strings.Repeat("é", 100), 10); utf8.RuneCountInString(got) != 10 || !strings.HasSuffix(got, "…") {
 		t.Errorf("clip %q", got)
 	}

@@ -392,7 +392,7 @@ func (b *Bot) question(t *turn, text string) {
 	r := b.conv.Answer(t.ctx, eng, t.conv, text)
 	t.what, t.entry = string(r.Kind), r.EntryID
 	b.desk.tally(r.Kind)
-	if r.Kind == answer.KindUrgent {
+	if r.Urgent() {
 		// Urgent after all (the knowledge was reloaded, or the words read
 		// differently without the bot's name): at once, beside the queue.
 		t.to.urgent = true
@@ -400,8 +400,7 @@ func (b *Bot) question(t *turn, text string) {
 		b.typing(t.ctx, *t.to)
 	}
 	b.send(t, *t.to, b.bookingReply(r, *t.to))
-	unsure := r.Kind == answer.KindFallback || r.Kind == answer.KindChoices
-	if unsure && r.Question != "" && b.opts.OnUnanswered != nil {
+	if r.Unsure() && r.Question != "" && b.opts.OnUnanswered != nil {
 		b.reportUnanswered(t, r)
 	}
 }
@@ -417,24 +416,19 @@ func (b *Bot) reportUnanswered(t *turn, r answer.Reply) {
 	b.opts.OnUnanswered(r.Question, r)
 }
 
-// replyMessages formats a core reply with its buttons: booking, related
-// questions, or the choices. An urgent reply is its text alone.
+// replyMessages formats a core reply with the buttons it offers: the
+// choices to pick from, or booking and related questions. An urgent reply
+// offers none.
 func replyMessages(r answer.Reply) []message {
 	var kb *keyboard
-	switch r.Kind {
-	case answer.KindUrgent:
-		return compose("", r.Text, nil)
-	case answer.KindChoices:
-		for _, c := range r.Choices {
-			kb = kb.add(entryButton(c))
-		}
-	default:
-		if r.BookingURL != "" {
-			kb = kb.add(urlButton(bookButton, r.BookingURL))
-		}
-		for _, c := range r.Related {
-			kb = kb.add(entryButton(c))
-		}
+	for _, c := range r.Picks() {
+		kb = kb.add(entryButton(c))
+	}
+	if u := r.BookingLink(); u != "" {
+		kb = kb.add(urlButton(bookButton, u))
+	}
+	for _, c := range r.FollowUps() {
+		kb = kb.add(entryButton(c))
 	}
 	return compose(r.Title, r.Text, kb)
 }
@@ -452,26 +446,23 @@ func (b *Bot) handleCallback(t *turn, q *models.CallbackQuery) {
 	}
 	t.to = &to
 	eng := b.live.Engine()
-	base := eng.Base()
-	if id, ok := resolveEntry(base, q.Data); ok {
+	if id, ok := resolveEntry(eng, q.Data); ok {
 		if r, ok := eng.Entry(id); ok {
 			t.what, t.entry = "entry", id
 			b.conv.Shown(pressedBy(q), r)
 			b.send(t, to, b.bookingReply(r, to))
 			return
 		}
-	} else if topic, ok := resolveTopic(base, q.Data); ok {
-		t.what = "topic"
-		var kb *keyboard
-		n := 0
-		for _, e := range base.Entries {
-			if e.Topic == topic && n < maxTopicButtons {
-				kb = kb.add(entryButton(answer.Choice{EntryID: e.ID, Title: e.Question}))
-				n++
+	} else if id, ok := resolveTopic(eng, q.Data); ok {
+		if topic, questions, ok := eng.Topic(id); ok {
+			t.what = "topic"
+			var kb *keyboard
+			for _, c := range questions[:min(len(questions), maxTopicButtons)] {
+				kb = kb.add(entryButton(c))
 			}
+			b.send(t, to, compose(topic.Title, "Pick a question:", kb))
+			return
 		}
-		b.send(t, to, compose(topicTitle(base, topic), "Pick a question:", kb))
-		return
 	}
 	t.what = "stale_button"
 	b.send(t, to, compose("", staleText, nil))

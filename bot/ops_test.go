@@ -11,7 +11,6 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/clinicbot/clinicbot/bot"
-	"github.com/clinicbot/clinicbot/config"
 	"github.com/clinicbot/clinicbot/tests/fakeapi"
 )
 
@@ -114,10 +113,10 @@ func TestProfile(t *testing.T) {
 	})
 	t.Run("the clinic's wording", func(t *testing.T) {
 		e := start(t, setup{opts: func(o *bot.Options) {
-			o.Telegram.Profile = config.Profile{
+			o.Telegram.Profile = bot.Profile{
 				Description:      "Questions about spinal treatment at 19 Harley St.",
 				ShortDescription: "The London Spine Unit's FAQ.",
-				Commands:         config.Commands{Book: "Arrange to see a consultant", Help: "How to ask me"},
+				Commands:         map[string]string{"book": "Arrange to see a consultant", "help": "How to ask me"},
 			}
 		}})
 		e.say(42, "/help")

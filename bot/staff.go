@@ -52,8 +52,9 @@ type desk struct {
 
 // dayCount is one day's replies, by kind.
 type dayCount struct {
-	day                                                   int64 // days since 1970, UTC
-	questions, answers, choices, fallbacks, small, urgent int
+	day       int64 // days since 1970, UTC
+	questions int
+	kinds     map[answer.Kind]int
 }
 
 func newDesk(chats []int64, now func() time.Time) *desk {
@@ -75,18 +76,10 @@ func (d *desk) tally(k answer.Kind) {
 		*c = dayCount{day: day}
 	}
 	c.questions++
-	switch k {
-	case answer.KindAnswer:
-		c.answers++
-	case answer.KindChoices:
-		c.choices++
-	case answer.KindFallback:
-		c.fallbacks++
-	case answer.KindSmalltalk:
-		c.small++
-	case answer.KindUrgent:
-		c.urgent++
+	if c.kinds == nil {
+		c.kinds = map[answer.Kind]int{}
 	}
+	c.kinds[k]++
 }
 
 // week sums the last seven days' counts.
@@ -94,15 +87,13 @@ func (d *desk) week() dayCount {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	today := d.now().UTC().Unix() / 86400
-	var sum dayCount
+	sum := dayCount{kinds: map[answer.Kind]int{}}
 	for _, c := range d.days {
 		if c.day > today-7 && c.day <= today {
 			sum.questions += c.questions
-			sum.answers += c.answers
-			sum.choices += c.choices
-			sum.fallbacks += c.fallbacks
-			sum.small += c.small
-			sum.urgent += c.urgent
+			for k, n := range c.kinds {
+				sum.kinds[k] += n
+			}
 		}
 	}
 	return sum
@@ -210,7 +201,7 @@ func (b *Bot) statusText() string {
 func (b *Bot) statsText() string {
 	c := b.desk.week()
 	s := fmt.Sprintf("Questions: %d\nAnswered: %d\n\"Did you mean\" choices: %d\n\"I don't know\" replies: %d\nGreetings and thanks: %d\nUrgent replies (emergency advice): %d",
-		c.questions, c.answers, c.choices, c.fallbacks, c.small, c.urgent)
+		c.questions, c.kinds[answer.KindAnswer], c.kinds[answer.KindChoices], c.kinds[answer.KindFallback], c.kinds[answer.KindSmalltalk], c.kinds[answer.KindUrgent])
 	d := b.desk
 	if since := d.now().Sub(d.started); since < 7*24*time.Hour {
 		s += fmt.Sprintf("\n\nCounted since the bot started, %s (counts start again at each restart).", d.started.UTC().Format("2 Jan 2006 15:04 MST"))

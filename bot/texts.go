@@ -24,19 +24,12 @@ func (b *Bot) notText() string {
 		"Please don't send photos, documents or voice notes about your health here."
 }
 
-func (b *Bot) clinicName() string {
-	if n := strings.TrimSpace(b.opts.Clinic.Name); n != "" {
-		return n
-	}
-	return "the clinic"
-}
+// clinic is the clinic's profile, as the engine words replies with it.
+func (b *Bot) clinic() answer.Texts { return b.live.Engine().Texts() }
 
-func (b *Bot) emergencyLine() string {
-	if n := strings.TrimSpace(b.opts.Emergency.Number); n != "" {
-		return "call " + n + " now"
-	}
-	return "call your local emergency number now"
-}
+func (b *Bot) clinicName() string { return b.clinic().Clinic() }
+
+func (b *Bot) emergencyLine() string { return b.clinic().EmergencyCall() }
 
 // welcome is the /start message: what the bot does, its limits, privacy in
 // a line, and buttons for the main topics and booking.
@@ -45,7 +38,7 @@ func (b *Bot) welcome() []message {
 		"I give general information, not medical advice, and I can't help in an emergency: if you are seriously unwell, %s.\n\n"+
 		"%s /privacy has the details.", b.clinicName(), b.emergencyLine(), b.privacySummary())
 	kb := b.topicsKeyboard()
-	if u := b.opts.Clinic.BookingURL; u != "" {
+	if u := b.clinic().BookingURL; u != "" {
 		kb = kb.add(urlButton(bookButton, u))
 	}
 	return compose("Hello! I'm the "+b.clinicName()+" assistant.", text, kb)
@@ -53,16 +46,15 @@ func (b *Bot) welcome() []message {
 
 func (b *Bot) topicsKeyboard() *keyboard {
 	var kb *keyboard
-	base := b.live.Engine().Base()
-	for _, topic := range base.Topics() {
-		kb = kb.add(topicButton(base, topic))
+	for _, topic := range b.live.Engine().Topics() {
+		kb = kb.add(topicButton(topic))
 	}
 	return kb
 }
 
 func (b *Bot) bookKeyboard() *keyboard {
 	var kb *keyboard
-	if u := b.opts.Clinic.BookingURL; u != "" {
+	if u := b.clinic().BookingURL; u != "" {
 		kb = kb.add(urlButton(bookButton, u))
 	}
 	return kb
@@ -84,11 +76,12 @@ func (b *Bot) helpText(group bool) string {
 }
 
 func (b *Bot) bookText() string {
-	c := strings.TrimSpace(b.opts.Clinic.Contact)
+	p := b.clinic()
+	c := strings.TrimSpace(p.Contact)
 	switch {
-	case b.opts.Clinic.BookingURL != "" && c != "":
+	case p.BookingURL != "" && c != "":
 		return fmt.Sprintf("To book a consultation with %s or ask a question, use the button below, or contact the clinic:\n\n%s", b.clinicName(), c)
-	case b.opts.Clinic.BookingURL != "":
+	case p.BookingURL != "":
 		return fmt.Sprintf("To book a consultation with %s or ask a question, use the button below.", b.clinicName())
 	case c != "":
 		return "To book a consultation, please contact the clinic:\n\n" + c
@@ -98,7 +91,7 @@ func (b *Bot) bookText() string {
 }
 
 func (b *Bot) contactText() string {
-	if c := strings.TrimSpace(b.opts.Clinic.Contact); c != "" {
+	if c := strings.TrimSpace(b.clinic().Contact); c != "" {
 		return "You can reach the clinic here:\n\n" + c
 	}
 	return "Please see the clinic's website for how to reach the team."

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/clinicbot/clinicbot/clinicbot"
 )
 
 // Config is the whole configuration.
@@ -308,21 +310,16 @@ func (c *Config) Validate() error {
 	return c.validateOps()
 }
 
-// ValidateServe reports what serving Telegram needs and lacks.
-func (c *Config) ValidateServe() error {
-	if c.Telegram.Token == "" {
-		return errors.New("TELEGRAM_BOT_TOKEN is not set")
+// Profile is the clinic as patients are told of it, from the clinic and
+// emergency settings: what every reply and transport names.
+func (c *Config) Profile() clinicbot.Profile {
+	return clinicbot.Profile{
+		ClinicName:          c.Clinic.Name,
+		BookingURL:          c.Clinic.BookingURL,
+		Contact:             c.Clinic.Contact,
+		EmergencyNumber:     c.Emergency.Number,
+		EmergencyDepartment: c.Emergency.Department,
+		UrgentAdvice:        c.Emergency.UrgentAdvice,
+		CrisisLine:          c.Emergency.CrisisLine,
 	}
-	if c.Telegram.Mode == "webhook" {
-		if c.Telegram.Webhook.URL == "" {
-			return errors.New("webhook mode needs telegram.webhook.url (or TELEGRAM_WEBHOOK_URL)")
-		}
-		if c.Telegram.WebhookSecret == "" {
-			return errors.New("webhook mode needs TELEGRAM_WEBHOOK_SECRET")
-		}
-		if !strings.HasPrefix(c.Telegram.Webhook.Path, "/") {
-			return fmt.Errorf("telegram.webhook.path %q must start with /", c.Telegram.Webhook.Path)
-		}
-	}
-	return nil
 }

@@ -258,45 +258,14 @@ func TestLogMessageTextFileThenEnv(t *testing.T) {
 	}
 }
 
-func TestValidateServe(t *testing.T) {
-	polling := Default()
-	polling.Telegram.Token = "123:abc"
-
-	webhook := polling
-	webhook.Telegram.Mode = "webhook"
-	webhook.Telegram.Webhook.URL = "https://bot.example/telegram"
-	webhook.Telegram.WebhookSecret = "s3cret"
-
-	tests := []struct {
-		name string
-		edit func(*Config)
-		base Config
-		err  string
-	}{
-		{"polling with a token", func(*Config) {}, polling, ""},
-		{"webhook complete", func(*Config) {}, webhook, ""},
-		{"missing token", func(c *Config) { c.Telegram.Token = "" }, polling, "TELEGRAM_BOT_TOKEN is not set"},
-		{"webhook missing token", func(c *Config) { c.Telegram.Token = "" }, webhook, "TELEGRAM_BOT_TOKEN"},
-		{"webhook without url", func(c *Config) { c.Telegram.Webhook.URL = "" }, webhook, "telegram.webhook.url"},
-		{"webhook without secret", func(c *Config) { c.Telegram.WebhookSecret = "" }, webhook, "TELEGRAM_WEBHOOK_SECRET"},
-		{"webhook path without slash", func(c *Config) { c.Telegram.Webhook.Path = "telegram" }, webhook, "must start with /"},
-		{"polling ignores webhook settings", func(c *Config) { c.Telegram.Webhook.Path = "" }, polling, ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			c := tt.base
-			tt.edit(&c)
-			err := c.ValidateServe()
-			if tt.err == "" {
-				if err != nil {
-					t.Errorf("ValidateServe() = %v", err)
-				}
-				return
-			}
-			if err == nil || !strings.Contains(err.Error(), tt.err) {
-				t.Errorf("ValidateServe() = %v, want one containing %q", err, tt.err)
-			}
-		})
+// The profile every reply and transport names is the clinic and
+// emergency settings.
+func TestProfile(t *testing.T) {
+	c := Default()
+	p := c.Profile()
+	if p.ClinicName != c.Clinic.Name || p.BookingURL != c.Clinic.BookingURL || p.Contact != c.Clinic.Contact ||
+		p.EmergencyNumber != "999" || p.EmergencyDepartment != "A&E" || p.UrgentAdvice != "NHS 111" || p.CrisisLine != c.Emergency.CrisisLine {
+		t.Errorf("profile %+v from %+v %+v", p, c.Clinic, c.Emergency)
 	}
 }
 

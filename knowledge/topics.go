@@ -68,3 +68,15 @@ func (b *Base) validateTopics() ErrorList {
 	}
 	return errs
 }
+
+// TopicEntries returns the entries whose topic is topic, in the order
+// they appear in the knowledge.
+func (b *Base) TopicEntries(topic string) []*Entry {
+	var out []*Entry
+	for i := range b.Entries {
+		if b.Entries[i].Topic == topic {
+			out = append(out, &b.Entries[i])
+		}
+	}
+	return out
+}

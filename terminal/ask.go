@@ -49,11 +49,11 @@ func OneLine(r answer.Reply) string {
 		parts = append(parts, r.Title+" —")
 	}
 	parts = append(parts, strings.Join(strings.Fields(r.Text), " "))
-	for i, c := range r.Choices {
+	for i, c := range r.Picks() {
 		parts = append(parts, fmt.Sprintf("(%d) %s", i+1, c.Title))
 	}
-	if r.BookingURL != "" {
-		parts = append(parts, "Book: "+r.BookingURL)
+	if u := r.BookingLink(); u != "" {
+		parts = append(parts, "Book: "+u)
 	}
 	return strings.Join(parts, " ")
 }

@@ -2,8 +2,8 @@
 // terminal, with the Telegram bot's answers, conversation and commands
 // and numbers standing in for buttons, and the one-line rendering of a
 // reply that `clinicbot ask` prints. It knows the answering core (package
-// answer) and the few clinic facts it names (Profile), not the
-// configuration file.
+// answer), not the configuration file: what it says of the clinic is the
+// engine's (answer.Engine.Texts), as for Telegram.
 package terminal
 
 import (
@@ -23,27 +23,15 @@ import (
 // terminalKey names the terminal chat's one conversation.
 const terminalKey = "terminal"
 
-// Profile is what the terminal chat says about the clinic.
-type Profile struct {
-	// ClinicName names the clinic; empty says "the clinic".
-	ClinicName string
-	// EmergencyNumber is the number to call in an emergency; empty says
-	// "your local emergency number".
-	EmergencyNumber string
-	// Contact is how to reach the clinic, as the clinic words it.
-	Contact string
-	// BookingURL is where patients book; empty when there is none.
-	BookingURL string
-}
-
 // Chat is the terminal conversation: the same answers as Telegram, read
 // in the same conversation (answer.Conversations), with the same commands,
-// and numbers standing in for buttons. from says where the knowledge was
-// read. It returns when stdin ends or ctx is cancelled.
-func Chat(ctx context.Context, eng *answer.Engine, p Profile, from string, stdin io.Reader, stdout io.Writer) error {
-	t := &terminal{eng: eng, p: p, conv: answer.NewConversations(), w: stdout, width: termWidth()}
-	t.say(fmt.Sprintf("clinicbot: ask a question about %s (%d answers, from %s).", p.ClinicName, len(eng.Base().Entries), from))
-	t.say(fmt.Sprintf("I give general information, not medical advice. In an emergency call %s.", p.EmergencyNumber))
+// and numbers standing in for buttons. What it says of the clinic is the
+// engine's (answer.Engine.Texts). from says where the knowledge was read.
+// It returns when stdin ends or ctx is cancelled.
+func Chat(ctx context.Context, eng *answer.Engine, from string, stdin io.Reader, stdout io.Writer) error {
+	t := &terminal{eng: eng, p: eng.Texts(), conv: answer.NewConversations(), w: stdout, width: termWidth()}
+	t.say(fmt.Sprintf("clinicbot: ask a question about %s (%d answers, from %s).", t.p.ClinicName, eng.Entries(), from))
+	t.say(fmt.Sprintf("I give general information, not medical advice. In an emergency call %s.", t.p.EmergencyNumber))
 	t.say("Type a number to pick a suggestion, /help for the commands; Ctrl-D to leave.")
 	sc := bufio.NewScanner(stdin)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
@@ -65,7 +53,7 @@ func Chat(ctx context.Context, eng *answer.Engine, p Profile, from string, stdin
 // terminal is the state of one terminal chat.
 type terminal struct {
 	eng    *answer.Engine
-	p      Profile
+	p      answer.Texts
 	conv   *answer.Conversations
 	w      io.Writer
 	width  int
@@ -103,30 +91,43 @@ func (t *terminal) turn(ctx context.Context, line string) {
 	t.offers = t.reply(t.conv.Answer(ctx, t.eng, terminalKey, line))
 }
 
-// command answers /start, /help, /topics, /book, /contact and /privacy,
-// as the Telegram bot does.
+// command answers the patients' commands (answer.Commands) as the
+// Telegram bot does, and an unknown one with an apology and the help.
 func (t *terminal) command(line string) {
 	name, arg, _ := strings.Cut(strings.TrimPrefix(line, "/"), " ")
 	name, _, _ = strings.Cut(strings.ToLower(name), "@")
-	switch name {
-	case "start":
-		if r, ok := t.eng.Entry(strings.TrimSpace(arg)); ok {
+	if run, ok := commands[name]; ok {
+		run(t, strings.TrimSpace(arg))
+		return
+	}
+	t.say("\nSorry, I don't know that command.\n\n" + t.helpText())
+	t.offers = nil
+}
+
+// commands answer the patients' commands by name.
+var commands = map[string]func(t *terminal, arg string){
+	"start": func(t *terminal, arg string) {
+		if r, ok := t.eng.Entry(arg); ok {
 			t.conv.Shown(terminalKey, r)
 			t.offers = t.reply(r)
 			return
 		}
 		t.say("\nHello! I'm the " + t.clinic() + " assistant.\n\n" + t.welcomeText())
 		t.offers = t.topics()
-	case "help":
+	},
+	"help": func(t *terminal, _ string) {
 		t.say("\n" + t.helpText())
 		t.offers = nil
-	case "topics":
+	},
+	"topics": func(t *terminal, _ string) {
 		t.say("\nPick a topic:")
 		t.offers = t.topics()
-	case "book":
+	},
+	"book": func(t *terminal, _ string) {
 		t.say("\n" + t.bookText())
 		t.offers = nil
-	case "contact":
+	},
+	"contact": func(t *terminal, _ string) {
 		if c := strings.TrimSpace(t.p.Contact); c != "" {
 			t.say("\nYou can reach the clinic here:\n\n" + c)
 		} else {
@@ -136,20 +137,18 @@ func (t *terminal) command(line string) {
 			t.say("\n" + answer.BookingLabel + ": " + u)
 		}
 		t.offers = nil
-	case "privacy":
+	},
+	"privacy": func(t *terminal, _ string) {
 		t.say("\n** Privacy **\n\n" + t.privacyText())
 		t.offers = nil
-	default:
-		t.say("\nSorry, I don't know that command.\n\n" + t.helpText())
-		t.offers = nil
-	}
+	},
 }
 
 // topics lists the knowledge's topics and returns them as offers.
 func (t *terminal) topics() []offer {
 	var out []offer
-	for _, topic := range t.eng.Base().Topics() {
-		out = append(out, offer{topic: topic, title: topicLabel(topic)})
+	for _, topic := range t.eng.Topics() {
+		out = append(out, offer{topic: topic.ID, title: answer.TopicLabel(topic.ID)})
 	}
 	t.list(out)
 	return out
@@ -157,12 +156,11 @@ func (t *terminal) topics() []offer {
 
 // topic lists a topic's questions and returns them as offers.
 func (t *terminal) topic(topic string) []offer {
-	t.say("\n** " + topicLabel(topic) + " **\n\nPick a question:")
+	t.say("\n** " + answer.TopicLabel(topic) + " **\n\nPick a question:")
 	var out []offer
-	for _, e := range t.eng.Base().Entries {
-		if e.Topic == topic {
-			out = append(out, offer{entry: e.ID, title: e.Question})
-		}
+	_, questions, _ := t.eng.Topic(topic)
+	for _, q := range questions {
+		out = append(out, offer{entry: q.EntryID, title: q.Title})
 	}
 	t.list(out)
 	return out
@@ -175,20 +173,18 @@ func (t *terminal) reply(r answer.Reply) []offer {
 		t.say("** " + r.Title + " **\n")
 	}
 	t.say(r.Text)
-	choices := r.Choices
-	if r.Kind == answer.KindAnswer {
-		choices = r.Related
-		if len(choices) > 0 {
-			t.say("\nRelated:")
-		}
+	choices := r.Picks()
+	if related := r.FollowUps(); len(related) > 0 {
+		t.say("\nRelated:")
+		choices = append(choices, related...)
 	}
 	var out []offer
 	for _, c := range choices {
 		out = append(out, offer{entry: c.EntryID, title: c.Title})
 	}
 	t.list(out)
-	if r.BookingURL != "" {
-		t.say("\n" + answer.BookingLabel + ": " + r.BookingURL)
+	if u := r.BookingLink(); u != "" {
+		t.say("\n" + answer.BookingLabel + ": " + u)
 	}
 	return out
 }
@@ -204,19 +200,9 @@ func (t *terminal) say(text string) {
 	fmt.Fprintln(t.w, wrap(text, t.width))
 }
 
-func (t *terminal) clinic() string {
-	if n := strings.TrimSpace(t.p.ClinicName); n != "" {
-		return n
-	}
-	return "the clinic"
-}
+func (t *terminal) clinic() string { return t.p.Clinic() }
 
-func (t *terminal) emergency() string {
-	if n := strings.TrimSpace(t.p.EmergencyNumber); n != "" {
-		return "call " + n + " now"
-	}
-	return "call your local emergency number now"
-}
+func (t *terminal) emergency() string { return t.p.EmergencyCall() }
 
 func (t *terminal) welcomeText() string {
 	return fmt.Sprintf("I can answer common questions about %s: its treatments, what to expect, appointments, fees and more. Type your question in your own words, or pick a topic below.\n\n"+
@@ -226,7 +212,7 @@ func (t *terminal) welcomeText() string {
 
 func (t *terminal) helpText() string {
 	return fmt.Sprintf("I answer common questions about %s. Type a question in your own words, for example \"What happens at the first consultation?\"\n\n", t.clinic()) +
-		"/topics: browse questions by topic\n/book: book a consultation\n/contact: how to reach the clinic\n/privacy: what this chat keeps\n\n" +
+		answer.HelpLines() + "\n" +
 		"Type a number to pick a suggestion. I give general information, not medical advice. In an emergency, " + t.emergency() + "."
 }
 
@@ -248,17 +234,6 @@ func (t *terminal) bookText() string {
 func (t *terminal) privacyText() string {
 	return fmt.Sprintf("I give general information about %s, not medical advice. Please don't type personal medical details here; to talk about your own care, contact the clinic team.\n\n", t.clinic()) +
 		"This chat keeps no copy of what you write. So that you can answer \"yes\" to a suggestion or ask a follow-up, it remembers its last reply for a few minutes, and so that an emergency typed in two lines is still noticed, a short unfinished line for about two minutes: in memory only, never written anywhere or logged, and gone when you leave."
-}
-
-// topicLabel is a topic's name for people: "facet-joint-denervation" is
-// "Facet joint denervation".
-func topicLabel(topic string) string {
-	s := strings.TrimSpace(strings.NewReplacer("-", " ", "_", " ").Replace(topic))
-	r, n := utf8.DecodeRuneInString(s)
-	if n == 0 {
-		return topic
-	}
-	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 // termWidth is the terminal's width from COLUMNS, else 80; text is wrapped

@@ -14,7 +14,6 @@ import (
 	"github.com/clinicbot/clinicbot/admin"
 	"github.com/clinicbot/clinicbot/answer"
 	domain "github.com/clinicbot/clinicbot/clinicbot" // the name clinicbot is the tests' helper
-	"github.com/clinicbot/clinicbot/config"
 	"github.com/clinicbot/clinicbot/eval"
 	"github.com/clinicbot/clinicbot/knowledge"
 	"github.com/clinicbot/clinicbot/review"
@@ -86,11 +85,11 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if _, err := parse(fs, args, stderr); err != nil {
 		return err
 	}
-	cfg, src, eng, err := c.setup()
+	_, src, eng, err := c.setup()
 	if err != nil {
 		return err
 	}
-	return terminal.Chat(ctx, eng, chatProfile(cfg), src.String(), stdin, stdout)
+	return terminal.Chat(ctx, eng, src.String(), stdin, stdout)
 }
 
 func runValidate(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
@@ -269,15 +268,4 @@ func runSchema(_ context.Context, _ []string, _ io.Reader, stdout, _ io.Writer) 
 func runHelp(_ context.Context, _ []string, _ io.Reader, stdout, _ io.Writer) error {
 	_, err := fmt.Fprint(stdout, usage)
 	return err
-}
-
-// chatProfile is what the terminal chat names of the clinic, from the
-// configuration.
-func chatProfile(cfg config.Config) terminal.Profile {
-	return terminal.Profile{
-		ClinicName:      cfg.Clinic.Name,
-		EmergencyNumber: cfg.Emergency.Number,
-		Contact:         cfg.Clinic.Contact,
-		BookingURL:      cfg.Clinic.BookingURL,
-	}
 }

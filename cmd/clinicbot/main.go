@@ -188,14 +188,4 @@ func (c common) source() (config.Config, answer.Source, error) {
 	return cfg, src, nil
 }
 
-func textsFrom(cfg config.Config) answer.Texts {
-	return answer.Texts{
-		ClinicName:          cfg.Clinic.Name,
-		BookingURL:          cfg.Clinic.BookingURL,
-		Contact:             cfg.Clinic.Contact,
-		EmergencyNumber:     cfg.Emergency.Number,
-		EmergencyDepartment: cfg.Emergency.Department,
-		UrgentAdvice:        cfg.Emergency.UrgentAdvice,
-		CrisisLine:          cfg.Emergency.CrisisLine,
-	}
-}
+func textsFrom(cfg config.Config) answer.Texts { return answer.Texts(cfg.Profile()) }

@@ -29,14 +29,14 @@ func runDefault(ctx context.Context, _ []string, stdin io.Reader, stdout, stderr
 		return runServe(ctx, nil, stdin, stdout, stderr)
 	}
 	var c common
-	cfg, src, eng, err := c.setup()
+	_, src, eng, err := c.setup()
 	if err != nil {
 		return err
 	}
 	fmt.Fprintln(stdout, "TELEGRAM_BOT_TOKEN is not set, so this is the terminal chat.")
 	fmt.Fprintln(stdout, "To serve Telegram: get a token from @BotFather, then run: TELEGRAM_BOT_TOKEN=... clinicbot serve")
 	fmt.Fprintln(stdout)
-	return terminal.Chat(ctx, eng, chatProfile(cfg), src.String(), stdin, stdout)
+	return terminal.Chat(ctx, eng, src.String(), stdin, stdout)
 }
 
 func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writer) error {
@@ -50,7 +50,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writ
 	if err != nil {
 		return err
 	}
-	if err := cfg.ValidateServe(); err != nil {
+	if err := telegramOf(cfg).Validate(); err != nil {
 		return err
 	}
 	log := cfg.Log.Logger(stderr)
@@ -134,14 +134,11 @@ func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writ
 	log.Info("state folder open", "path", st.Path())
 
 	b, err := bot.New(live, bot.Options{
-		Telegram:            cfg.Telegram,
-		Clinic:              cfg.Clinic,
-		Emergency:           cfg.Emergency,
+		Telegram:            telegramOf(cfg),
 		Logger:              log,
 		LogText:             cfg.Privacy.LogMessageText,
 		OnUnanswered:        onUnanswered,
 		UnansweredRetention: time.Duration(cfg.Privacy.Unanswered.RetentionDays) * 24 * time.Hour,
-		ShutdownGrace:       10 * time.Second,
 		State:               st,
 		Metrics:             m,
 		Admin:               shared,
