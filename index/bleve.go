@@ -2,6 +2,9 @@ package index
 
 import (
 	"context"
+	"encoding/binary"
+	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -9,6 +12,7 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/blevesearch/bleve/v2/search/scorer"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 )
 
@@ -18,110 +22,427 @@ type candidate struct {
 	score float64
 }
 
-// scoreBM25 tells Bleve's term searchers to score with BM25, as
+// bm25Request is the Bleve search for a question (see request): a
+// disjunction of clauses, one of them (when there are letter pieces) a
+// disjunction of its own over the pieces. bleveQuery says it as Bleve's
+// own query; bm25 runs it with Bleve's postings and Bleve's scoring.
+type bm25Request struct {
+	clauses []clause
+	grams   []clause // the letter pieces, one clause of the disjunction together
+}
+
+// clause is one clause of a bm25Request: a term in a field, or a query
+// Bleve searches itself (a phrase).
+type clause struct {
+	field int // index of the field in bm25Fields
+	term  string
+	boost float64
+	// none is whether the field is known to lack the term, so that the
+	// clause only counts (see noMatchQuery).
+	none bool
+	q    query.Query // a phrase, searched by Bleve; nil for a term
+}
+
+// bm25Fields are the fields a clause searches: the word fields, then the
+// letter pieces.
+var bm25Fields = [...]string{fieldQuestions, fieldKeywords, fieldAnswer, fieldGrams}
+
+const gramField = 3 // fieldGrams in bm25Fields
+
+// bleveQuery is the request as a Bleve query, every clause searched.
+func (r *bm25Request) bleveQuery() query.Query {
+	term := func(c clause) query.Query {
+		if c.q != nil {
+			if nm, ok := c.q.(*noMatchQuery); ok {
+				return nm.real
+			}
+			return c.q
+		}
+		tq := query.NewTermQuery(c.term)
+		tq.SetField(bm25Fields[c.field])
+		tq.SetBoost(c.boost)
+		return tq
+	}
+	var should []query.Query
+	for _, c := range r.clauses {
+		should = append(should, term(c))
+	}
+	if len(r.grams) > 0 {
+		var gs []query.Query
+		for _, c := range r.grams {
+			gs = append(gs, term(c))
+		}
+		should = append(should, query.NewDisjunctionQuery(gs))
+	}
+	return query.NewDisjunctionQuery(should)
+}
+
+// fieldStats are what Bleve's BM25 term scorer reads of the index for a
+// field: the number of documents and the field's average length. The
+// index never changes, so they are read once (see readFieldStats).
+type fieldStats struct {
+	docs uint64
+	avg  [len(bm25Fields)]float64
+}
+
+// readFieldStats reads the statistics of every field and numbers the
+// documents (see docEntry).
+func (ix *Index) readFieldStats() error {
+	r, err := ix.engine.Reader()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	n, err := r.DocCount()
+	if err != nil {
+		return err
+	}
+	ix.stats.docs = n
+	ix.postingsLeft.Store(int64(postingsBudget * max(len(ix.entries), 1024)))
+	br, ok := r.(bleveindex.BM25Reader)
+	for f, name := range bm25Fields {
+		card := 0
+		if ok {
+			if card, err = br.FieldCardinality(name); err != nil {
+				return err
+			}
+		}
+		if n > 0 || card > 0 {
+			ix.stats.avg[f] = math.Ceil(float64(card) / float64(n))
+		}
+	}
+	ix.docEntry = nil
+	for i := range ix.entries {
+		id, err := r.InternalID(strconv.Itoa(i))
+		if err != nil {
+			return err
+		}
+		if len(id) != 8 {
+			return fmt.Errorf("entry %d: unexpected internal id %x", i, id)
+		}
+		d := binary.BigEndian.Uint64(id)
+		for uint64(len(ix.docEntry)) <= d {
+			ix.docEntry = append(ix.docEntry, -1)
+		}
+		ix.docEntry[d] = int32(i)
+	}
+	return nil
+}
+
+// idf is Bleve's BM25 (or, in an index without field lengths, TF-IDF)
+// inverse document frequency of a term found in docTerm documents.
+func (ix *Index) idf(field int, docTerm uint64) float64 {
+	total := ix.stats.docs
+	if ix.stats.avg[field] > 0 {
+		return math.Log(1 + (float64(total)-float64(docTerm)+0.5)/(float64(docTerm)+0.5))
+	}
+	return 1.0 + math.Log(float64(total)/float64(docTerm+1.0))
+}
+
+// termScore is Bleve's term scorer's score of one posting, before the
+// query weight (scorer.TermQueryScorer.docScore).
+func (ix *Index) termScore(field int, idf float64, freq uint64, norm float64) float64 {
+	var tf float64
+	if freq < scorer.MaxSqrtCache {
+		tf = scorer.SqrtCache[int(freq)]
+	} else {
+		tf = math.Sqrt(float64(freq))
+	}
+	if avg := ix.stats.avg[field]; avg > 0 {
+		fieldLength := 1 / (norm * norm)
+		return idf * (tf * search.BM25_k1) /
+			(tf + search.BM25_k1*(1-search.BM25_b+(search.BM25_b*fieldLength/avg)))
+	}
+	return tf * norm * idf
+}
+
+// bm25Scratch is one search's sums per document, kept for the next.
+type bm25Scratch struct {
+	sum, gramSum []float64
+	n, gramN     []uint32
+	touched      []int32 // documents with a match, in no order
+	postings     []*postings
+	idfs         []float64
+	weights      []float64
+	searchers    []search.Searcher
+	tfd          bleveindex.TermFieldDoc
+	top          []candidate
+}
+
+// scoreBM25 tells Bleve's searchers to score with BM25, as
 // bleve.Index.Search does for an index mapping that asks for it.
 var scoreBM25 = search.GetScoringModelCallbackFn(func() string { return bleveindex.BM25Scoring })
 
-// checkDoneEvery is how many hits pass between looks at the context, as
-// in Bleve's collector.
-const checkDoneEvery = 1024
+// checkDoneEvery is how many clauses pass between looks at the context.
+const checkDoneEvery = 16
 
-// bm25 returns the size best hits of q, best first, exactly as
-// bleve.Index.Search ranks them: Bleve builds and runs the searchers, and
-// hits are ordered by score, then by index order. What Bleve's search adds
-// around that and Search never uses (a fresh pool of document matches per
-// search, term locations, stored fields, facets) is skipped, and document
-// matches are recycled from one search to the next.
-func (ix *Index) bm25(ctx context.Context, q query.Query, size int) (_ []candidate, err error) {
+// bm25 returns the size best hits of req, best first, as
+// bleve.Index.Search ranks them for req.bleveQuery(): the same postings,
+// the same query norm, per-term scores and coordination, hits ordered by
+// score, then by index order. Only the disjunction is not Bleve's: rather
+// than merging every clause's postings through a heap, one document at a
+// time, it adds each clause's scores into a table by document, clause
+// after clause (so a document's score may differ from Bleve's in the last
+// bit, from adding in another order). Term clauses read their postings
+// directly, with the field statistics read once at build; phrases are
+// searched by Bleve's own phrase searcher.
+func (ix *Index) bm25(ctx context.Context, req *bm25Request, size int) (_ []candidate, err error) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	if ix.closed {
 		return nil, bleve.ErrorIndexClosed
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	nTop := len(req.clauses)
+	if len(req.grams) > 0 {
+		nTop++
+	}
+	if nTop == 0 || size <= 0 {
+		return nil, nil
+	}
 	r, err := ix.engine.Reader()
 	if err != nil {
 		return nil, err
 	}
+	sc, _ := ix.scratch.Get().(*bm25Scratch)
+	if sc == nil {
+		n := len(ix.docEntry)
+		sc = &bm25Scratch{sum: make([]float64, n), gramSum: make([]float64, n), n: make([]uint32, n), gramN: make([]uint32, n)}
+	}
 	defer func() {
+		for _, s := range sc.searchers {
+			if s != nil {
+				if cerr := s.Close(); err == nil {
+					err = cerr
+				}
+			}
+		}
+		for _, d := range sc.touched {
+			sc.sum[d], sc.gramSum[d], sc.n[d], sc.gramN[d] = 0, 0, 0, 0
+		}
+		sc.touched = sc.touched[:0]
+		clear(sc.postings)
+		clear(sc.searchers)
+		ix.scratch.Put(sc)
 		if cerr := r.Close(); err == nil {
 			err = cerr
 		}
 	}()
-	ctx = context.WithValue(ctx, search.GetScoringModelCallbackKey, scoreBM25)
-	s, err := q.Searcher(ctx, r, ix.bleve.Mapping(), search.SearcherOptions{})
-	if err != nil {
-		return nil, err
+	all := len(req.clauses) + len(req.grams)
+	sc.postings = grow(sc.postings, all)
+	sc.searchers = grow(sc.searchers, all)
+	sc.idfs = grow(sc.idfs, all)
+	sc.weights = grow(sc.weights, all)
+	bctx := context.WithValue(ctx, search.GetScoringModelCallbackKey, scoreBM25)
+	// Open every clause and weigh it, as Bleve's searchers do when built.
+	open := func(k int, c *clause) error {
+		if c.q != nil {
+			s, err := c.q.Searcher(bctx, r, ix.bleve.Mapping(), search.SearcherOptions{})
+			if err != nil {
+				return err
+			}
+			sc.searchers[k] = s
+			sc.weights[k] = s.Weight()
+			return nil
+		}
+		var docTerm uint64
+		if !c.none || ix.exact {
+			p, err := ix.postingsOf(bctx, r, c.field, c.term, &sc.tfd)
+			if err != nil {
+				return err
+			}
+			sc.postings[k] = p
+			docTerm = p.docTerm
+		}
+		idf := ix.idf(c.field, docTerm)
+		sc.idfs[k] = idf
+		w := c.boost * idf
+		sc.weights[k] = w * w
+		return nil
 	}
-	pool, _ := ix.docPools.Get().(*search.DocumentMatchPool)
-	if pool == nil {
-		pool = search.NewDocumentMatchPool(size+1+s.DocumentMatchPoolSize(), 0)
+	sumOfSquares := 0.0
+	for k := range req.clauses {
+		if err := open(k, &req.clauses[k]); err != nil {
+			return nil, err
+		}
+		sumOfSquares += sc.weights[k]
 	}
+	gramWeight := 0.0
+	for k := range req.grams {
+		if err := open(len(req.clauses)+k, &req.grams[k]); err != nil {
+			return nil, err
+		}
+		gramWeight += sc.weights[len(req.clauses)+k]
+	}
+	if len(req.grams) > 0 {
+		sumOfSquares += gramWeight
+	}
+	queryNorm := 1.0 / math.Sqrt(sumOfSquares)
+	// Read every clause's matches into the sums.
+	pool := search.NewDocumentMatchPool(1, 0)
 	sctx := &search.SearchContext{DocumentMatchPool: pool, IndexReader: r}
-	// top holds the best hits so far, best first.
-	top := make([]*search.DocumentMatch, 0, size+1)
-	defer func() {
-		if cerr := s.Close(); err == nil {
-			err = cerr
-		}
-		for _, d := range top {
-			pool.Put(d)
-		}
-		ix.docPools.Put(pool)
-	}()
-	var n uint64
-	for {
-		if n%checkDoneEvery == 0 {
+	add := func(k int, c *clause, sum []float64, n []uint32) error {
+		if k%checkDoneEvery == 0 {
 			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		if s := sc.searchers[k]; s != nil {
+			s.SetQueryNorm(queryNorm)
+			for {
+				d, err := s.Next(sctx)
+				if err != nil {
+					return err
+				}
+				if d == nil {
+					return nil
+				}
+				ix.addScore(sc, sum, n, d.IndexInternalID, d.Score)
+				pool.Put(d)
+			}
+		}
+		p := sc.postings[k]
+		if p == nil {
+			return nil
+		}
+		qw := c.boost * sc.idfs[k] * queryNorm
+		for j, d := range p.docs {
+			s := p.scores[j]
+			if qw != 1.0 {
+				s *= qw
+			}
+			if n[d] == 0 && sc.n[d] == 0 && sc.gramN[d] == 0 {
+				sc.touched = append(sc.touched, d)
+			}
+			sum[d] += s
+			n[d]++
+		}
+		return nil
+	}
+	for k := range req.clauses {
+		if err := add(k, &req.clauses[k], sc.sum, sc.n); err != nil {
+			return nil, err
+		}
+	}
+	if len(req.grams) > 0 {
+		for k := range req.grams {
+			if err := add(len(req.clauses)+k, &req.grams[k], sc.gramSum, sc.gramN); err != nil {
 				return nil, err
 			}
 		}
-		d, err := s.Next(sctx)
+		ng := float64(len(req.grams))
+		for _, d := range sc.touched {
+			if c := sc.gramN[d]; c > 0 {
+				sc.sum[d] += sc.gramSum[d] * (float64(c) / ng)
+				sc.n[d]++
+			}
+		}
+	}
+	// The best, by score, then by index order.
+	top := sc.top[:0]
+	fTop := float64(nTop)
+	for _, d := range sc.touched {
+		s := sc.sum[d] * (float64(sc.n[d]) / fTop)
+		if len(top) == size && !better(s, d, top[size-1]) {
+			continue
+		}
+		i := len(top)
+		top = append(top, candidate{})
+		for i > 0 && better(s, d, top[i-1]) {
+			top[i] = top[i-1]
+			i--
+		}
+		top[i] = candidate{entry: int(d), score: s}
+		if len(top) > size {
+			top = top[:size]
+		}
+	}
+	sc.top = top
+	out := make([]candidate, 0, len(top))
+	for _, c := range top {
+		if e := ix.docEntry[c.entry]; e >= 0 {
+			out = append(out, candidate{entry: int(e), score: c.score})
+		}
+	}
+	return out, nil
+}
+
+// postings are a term's postings in a field, read from Bleve, and each
+// one's score before the query weight (see termScore).
+type postings struct {
+	docTerm uint64 // Bleve's count of documents with the term
+	docs    []int32
+	scores  []float64
+}
+
+// postingsBudget bounds the postings the index keeps (see postingsOf), in
+// postings per entry.
+const postingsBudget = 64
+
+// postingsOf returns a term's postings in a field. The index never
+// changes, so what one question reads is kept for the next, within
+// postingsBudget postings per entry in all.
+func (ix *Index) postingsOf(ctx context.Context, r bleveindex.IndexReader, field int, term string, tfd *bleveindex.TermFieldDoc) (*postings, error) {
+	if p, ok := ix.postings[field].Load(term); ok {
+		return p.(*postings), nil
+	}
+	tr, err := r.TermFieldReader(ctx, []byte(term), bm25Fields[field], true, true, false)
+	if err != nil {
+		return nil, err
+	}
+	p := &postings{docTerm: tr.Count()}
+	idf := ix.idf(field, p.docTerm)
+	if p.docTerm > 0 {
+		p.docs = make([]int32, 0, p.docTerm)
+		p.scores = make([]float64, 0, p.docTerm)
+	}
+	for {
+		d, err := tr.Next(tfd)
 		if err != nil {
+			tr.Close()
 			return nil, err
 		}
 		if d == nil {
 			break
 		}
-		n++
-		d.HitNumber = n
-		if size <= 0 || (len(top) == size && !better(d, top[size-1])) {
-			pool.Put(d)
-			continue
+		doc := binary.BigEndian.Uint64(d.ID)
+		if doc >= uint64(len(ix.docEntry)) {
+			tr.Close()
+			return nil, fmt.Errorf("term %q: document %d out of range", term, doc)
 		}
-		i := len(top)
-		for i > 0 && better(d, top[i-1]) {
-			i--
-		}
-		top = append(top, nil)
-		copy(top[i+1:], top[i:])
-		top[i] = d
-		if len(top) > size {
-			pool.Put(top[size])
-			top = top[:size]
+		p.docs = append(p.docs, int32(doc))
+		p.scores = append(p.scores, ix.termScore(field, idf, d.Freq, d.Norm))
+	}
+	if err := tr.Close(); err != nil {
+		return nil, err
+	}
+	if ix.postingsLeft.Add(-int64(len(p.docs)+1)) >= 0 {
+		if old, loaded := ix.postings[field].LoadOrStore(term, p); loaded {
+			return old.(*postings), nil
 		}
 	}
-	out := make([]candidate, 0, len(top))
-	for _, d := range top {
-		id, err := r.ExternalID(d.IndexInternalID)
-		if err != nil {
-			return nil, err
-		}
-		i, err := strconv.Atoi(id)
-		if err != nil || i < 0 || i >= len(ix.entries) {
-			continue
-		}
-		out = append(out, candidate{entry: i, score: d.Score})
-	}
-	return out, nil
+	return p, nil
 }
 
-// better is Bleve's order of hits by score: higher score first, then
-// earlier in the index.
-func better(a, b *search.DocumentMatch) bool {
-	if a.Score != b.Score {
-		return a.Score > b.Score
+// addScore adds a clause's score for a document to the sums.
+func (ix *Index) addScore(sc *bm25Scratch, sum []float64, n []uint32, id bleveindex.IndexInternalID, s float64) {
+	d := int32(binary.BigEndian.Uint64(id))
+	if n[d] == 0 && sc.n[d] == 0 && sc.gramN[d] == 0 {
+		sc.touched = append(sc.touched, d)
 	}
-	return a.HitNumber < b.HitNumber
+	sum[d] += s
+	n[d]++
+}
+
+// better is Bleve's order of hits: higher score first, then earlier in
+// the index. c.entry is still a document number here.
+func better(s float64, d int32, c candidate) bool {
+	if s != c.score {
+		return s > c.score
+	}
+	return int(d) < c.entry
 }
 
 // Clauses that match nothing. About a third of the word clauses of a
@@ -256,7 +577,8 @@ func (ix *Index) findPhrases() error {
 			}
 			var none uint8
 			for fi, field := range wordFields {
-				hits, err := ix.bm25(context.Background(), query.NewPhraseQuery(m, field.name), 1)
+				req := &bm25Request{clauses: []clause{{field: fi, q: query.NewPhraseQuery(m, field.name)}}}
+				hits, err := ix.bm25(context.Background(), req, 1)
 				if err != nil {
 					return err
 				}

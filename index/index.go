@@ -71,8 +71,16 @@ type Index struct {
 	relatedCache sync.Map
 	// matchers recycles the scratch of re-ranking (see newMatcher).
 	matchers sync.Pool
-	// docPools recycles Bleve's document matches (see bm25).
-	docPools sync.Pool
+	// scratch recycles the sums of bm25.
+	scratch sync.Pool
+	// stats are Bleve's statistics of each field (see readFieldStats).
+	stats fieldStats
+	// postings keeps, per field, the postings of terms questions asked
+	// for (see postingsOf), within postingsLeft more.
+	postings     [len(bm25Fields)]sync.Map
+	postingsLeft atomic.Int64
+	// docEntry maps Bleve's document numbers to entries (-1: none).
+	docEntry []int32
 	// Clauses that match nothing (see noMatchQuery): per word field, the
 	// stems its dictionary holds by term number, whether it holds a stem
 	// not numbered, and per synonym phrase the fields that lack it.
@@ -246,6 +254,10 @@ func build(base *knowledge.Base, calibrated bool) (*Index, error) {
 	}
 	ix.sem = <-semDone
 	if err := <-indexed; err != nil {
+		bi.Close()
+		return nil, fmt.Errorf("index: %w", err)
+	}
+	if err := ix.readFieldStats(); err != nil {
 		bi.Close()
 		return nil, fmt.Errorf("index: %w", err)
 	}

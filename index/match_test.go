@@ -139,8 +139,8 @@ func (ix *Index) agreesWithRef(t *testing.T, qs []string) (wide bool) {
 }
 
 // TestBM25AgreesWithBleve checks that bm25, with clauses that match
-// nothing left unsearched, ranks and scores hits bit for bit as
-// bleve.Index.Search does with every clause searched.
+// nothing left unsearched, ranks and scores hits as bleve.Index.Search
+// does with every clause searched (to within the last bits: see sameHits).
 func TestBM25AgreesWithBleve(t *testing.T) {
 	qs := append(clinicQuestions(t), benchQuestions...)
 	for _, base := range []*knowledge.Base{clinicBase(t), syntheticBase(t, 300)} {
@@ -191,6 +191,37 @@ func benchFileQuestions(t *testing.T, path string) []string {
 	return qs
 }
 
+// sameHits is whether bm25's hits are Bleve's: the same scores to within
+// the last bits (bm25 adds a document's clause scores in another order),
+// and the same entries in the same order, but for entries whose scores
+// tie to within those bits.
+func sameHits(got, want []candidate) bool {
+	if len(got) != len(want) {
+		return false
+	}
+	near := func(a, b float64) bool { return math.Abs(a-b) <= 1e-12*max(math.Abs(a), math.Abs(b)) }
+	for i, g := range got {
+		if !near(g.score, want[i].score) {
+			return false
+		}
+		if g.entry == want[i].entry {
+			continue
+		}
+		// A near tie: the entry is elsewhere among Bleve's with the same
+		// score, or just below its last.
+		ok := near(g.score, want[len(want)-1].score)
+		for _, w := range want {
+			if w.entry == g.entry && near(w.score, g.score) {
+				ok = true
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
 func (ix *Index) agreesWithBleve(t *testing.T, qs []string) {
 	for _, q := range qs {
 		toks := ix.an.tokens(q)
@@ -204,7 +235,7 @@ func (ix *Index) agreesWithBleve(t *testing.T, qs []string) {
 				t.Fatal(err)
 			}
 			ix.exact = true
-			all := ix.request(toks, units)
+			all := ix.request(toks, units).bleveQuery()
 			ix.exact = false
 			res, err := ix.bleve.Search(bleve.NewSearchRequestOptions(all, size, 0, false))
 			if err != nil {
@@ -215,9 +246,7 @@ func (ix *Index) agreesWithBleve(t *testing.T, qs []string) {
 				i, _ := strconv.Atoi(h.ID)
 				want = append(want, candidate{i, h.Score})
 			}
-			if !slices.EqualFunc(got, want, func(a, b candidate) bool {
-				return a.entry == b.entry && math.Float64bits(a.score) == math.Float64bits(b.score)
-			}) {
+			if !sameHits(got, want) {
 				t.Errorf("%q, %d hits: bm25 = %v, Bleve %v", q, size, got, want)
 			}
 		}
