@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -81,8 +82,9 @@ func (r *bm25Request) bleveQuery() query.Query {
 // field: the number of documents and the field's average length. The
 // index never changes, so they are read once (see readFieldStats).
 type fieldStats struct {
-	docs uint64
-	avg  [len(bm25Fields)]float64
+	docs  uint64
+	avg   [len(bm25Fields)]float64
+	bleve *search.BM25Stats // the same, for Bleve's searchers
 }
 
 // readFieldStats reads the statistics of every field and numbers the
@@ -99,14 +101,34 @@ func (ix *Index) readFieldStats() error {
 	}
 	ix.stats.docs = n
 	ix.postingsLeft.Store(int64(postingsBudget * max(len(ix.entries), 1024)))
-	br, ok := r.(bleveindex.BM25Reader)
+	// Bleve's BM25 takes a field's "cardinality", its number of distinct
+	// terms, over the documents as a field's average length. Over several
+	// segments Bleve adds up each segment's count, counting a term once per
+	// segment; counted here over the whole index, it is what one segment
+	// of all the entries would have, and Bleve's own searchers are handed
+	// it (see bm25).
+	ix.stats.bleve = &search.BM25Stats{DocCount: float64(n), FieldCardinality: map[string]int{}}
 	for f, name := range bm25Fields {
+		d, err := r.FieldDict(name)
+		if err != nil {
+			return err
+		}
 		card := 0
-		if ok {
-			if card, err = br.FieldCardinality(name); err != nil {
+		for {
+			e, err := d.Next()
+			if err != nil {
+				d.Close()
 				return err
 			}
+			if e == nil {
+				break
+			}
+			card++
 		}
+		if err := d.Close(); err != nil {
+			return err
+		}
+		ix.stats.bleve.FieldCardinality[name] = card
 		if n > 0 || card > 0 {
 			ix.stats.avg[f] = math.Ceil(float64(card) / float64(n))
 		}
@@ -179,7 +201,7 @@ const checkDoneEvery = 16
 // bm25 returns the size best hits of req, best first, as
 // bleve.Index.Search ranks them for req.bleveQuery(): the same postings,
 // the same query norm, per-term scores and coordination, hits ordered by
-// score, then by index order. Only the disjunction is not Bleve's: rather
+// score, then (not Bleve's: see better) by entry. Only the disjunction is not Bleve's: rather
 // than merging every clause's postings through a heap, one document at a
 // time, it adds each clause's scores into a table by document, clause
 // after clause (so a document's score may differ from Bleve's in the last
@@ -235,7 +257,7 @@ func (ix *Index) bm25(ctx context.Context, req *bm25Request, size int) (_ []cand
 	sc.searchers = grow(sc.searchers, all)
 	sc.idfs = grow(sc.idfs, all)
 	sc.weights = grow(sc.weights, all)
-	bctx := context.WithValue(ctx, search.GetScoringModelCallbackKey, scoreBM25)
+	bctx := context.WithValue(context.WithValue(ctx, search.GetScoringModelCallbackKey, scoreBM25), search.BM25StatsKey, ix.stats.bleve)
 	// Open every clause and weigh it, as Bleve's searchers do when built.
 	open := func(k int, c *clause) error {
 		if c.q != nil {
@@ -344,29 +366,27 @@ func (ix *Index) bm25(ctx context.Context, req *bm25Request, size int) (_ []cand
 	top := sc.top[:0]
 	fTop := float64(nTop)
 	for _, d := range sc.touched {
+		e := ix.docEntry[d]
+		if e < 0 {
+			continue
+		}
 		s := sc.sum[d] * (float64(sc.n[d]) / fTop)
-		if len(top) == size && !better(s, d, top[size-1]) {
+		if len(top) == size && !better(s, e, top[size-1]) {
 			continue
 		}
 		i := len(top)
 		top = append(top, candidate{})
-		for i > 0 && better(s, d, top[i-1]) {
+		for i > 0 && better(s, e, top[i-1]) {
 			top[i] = top[i-1]
 			i--
 		}
-		top[i] = candidate{entry: int(d), score: s}
+		top[i] = candidate{entry: int(e), score: s}
 		if len(top) > size {
 			top = top[:size]
 		}
 	}
 	sc.top = top
-	out := make([]candidate, 0, len(top))
-	for _, c := range top {
-		if e := ix.docEntry[c.entry]; e >= 0 {
-			out = append(out, candidate{entry: int(e), score: c.score})
-		}
-	}
-	return out, nil
+	return slices.Clone(top), nil
 }
 
 // postings are a term's postings in a field, read from Bleve, and each
@@ -436,13 +456,14 @@ func (ix *Index) addScore(sc *bm25Scratch, sum []float64, n []uint32, id blevein
 	n[d]++
 }
 
-// better is Bleve's order of hits: higher score first, then earlier in
-// the index. c.entry is still a document number here.
-func better(s float64, d int32, c candidate) bool {
+// better is the order of hits: higher score first, then the earlier
+// entry. (Bleve's is by document number among equal scores, and Bleve
+// numbers the documents of a batch in no set order.)
+func better(s float64, e int32, c candidate) bool {
 	if s != c.score {
 		return s > c.score
 	}
-	return int(d) < c.entry
+	return int(e) < c.entry
 }
 
 // Clauses that match nothing. About a third of the word clauses of a

@@ -176,6 +176,49 @@ func TestBM25AgreesWithBleve(t *testing.T) {
 	}
 }
 
+// TestChunkedBuildScoresAsOne checks that an index Bleve built in several
+// segments, some at once, ranks and scores as one built in one segment.
+func TestChunkedBuildScoresAsOne(t *testing.T) {
+	base := syntheticBase(t, 300)
+	one, err := Build(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer one.Close()
+	defer func(n int) { buildChunk = n }(buildChunk)
+	buildChunk = 37
+	chunked, err := Build(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer chunked.Close()
+	if chunked.stats.avg != one.stats.avg || chunked.stats.docs != one.stats.docs {
+		t.Fatalf("field statistics %+v, in one segment %+v", chunked.stats, one.stats)
+	}
+	qs := append(clinicQuestions(t), benchQuestions...)
+	for i := 0; i < len(base.Entries); i += 7 {
+		qs = append(qs, base.Entries[i].Alternates...)
+	}
+	for _, q := range qs {
+		toks := one.an.tokens(q)
+		units := one.units(toks)
+		if len(units) == 0 {
+			continue
+		}
+		want, err := one.bm25(context.Background(), one.request(toks, units), maxCandidates)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := chunked.bm25(context.Background(), chunked.request(toks, units), maxCandidates)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !sameHits(got, want) {
+			t.Errorf("%q: chunked %v, one segment %v", q, got, want)
+		}
+	}
+}
+
 func benchFileQuestions(t *testing.T, path string) []string {
 	data, err := os.ReadFile(path)
 	if err != nil {
