@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/blevesearch/bleve/v2/search/scorer"
@@ -32,16 +31,17 @@ type bm25Request struct {
 	grams   []clause // the letter pieces, one clause of the disjunction together
 }
 
-// clause is one clause of a bm25Request: a term in a field, or a query
-// Bleve searches itself (a phrase).
+// clause is one clause of a bm25Request: a term or a phrase in a field.
 type clause struct {
-	field int // index of the field in bm25Fields
-	term  string
-	boost float64
+	field  int // index of the field in bm25Fields
+	term   string
+	phrase []string // a phrase's stems, instead of a term
+	boost  float64
 	// none is whether the field is known to lack the term, so that the
-	// clause only counts (see noMatchQuery).
+	// clause only counts: its weight is part of the query norm that scales
+	// every score, and it is one of the clauses whose share of matches
+	// scales each hit (see fieldQueries).
 	none bool
-	q    query.Query // a phrase, searched by Bleve; nil for a term
 }
 
 // bm25Fields are the fields a clause searches: the word fields, then the
@@ -52,12 +52,11 @@ const gramField = 3 // fieldGrams in bm25Fields
 
 // bleveQuery is the request as a Bleve query, every clause searched.
 func (r *bm25Request) bleveQuery() query.Query {
-	term := func(c clause) query.Query {
-		if c.q != nil {
-			if nm, ok := c.q.(*noMatchQuery); ok {
-				return nm.real
-			}
-			return c.q
+	bq := func(c clause) query.Query {
+		if c.phrase != nil {
+			pq := query.NewPhraseQuery(c.phrase, bm25Fields[c.field])
+			pq.SetBoost(c.boost)
+			return pq
 		}
 		tq := query.NewTermQuery(c.term)
 		tq.SetField(bm25Fields[c.field])
@@ -66,12 +65,12 @@ func (r *bm25Request) bleveQuery() query.Query {
 	}
 	var should []query.Query
 	for _, c := range r.clauses {
-		should = append(should, term(c))
+		should = append(should, bq(c))
 	}
 	if len(r.grams) > 0 {
 		var gs []query.Query
 		for _, c := range r.grams {
-			gs = append(gs, term(c))
+			gs = append(gs, bq(c))
 		}
 		should = append(should, query.NewDisjunctionQuery(gs))
 	}
@@ -184,9 +183,9 @@ type bm25Scratch struct {
 	n, gramN     []uint32
 	touched      []int32 // documents with a match, in no order
 	postings     []*postings
+	phrases      []*phrasePostings
 	idfs         []float64
 	weights      []float64
-	searchers    []search.Searcher
 	tfd          bleveindex.TermFieldDoc
 	top          []candidate
 }
@@ -200,14 +199,14 @@ const checkDoneEvery = 16
 
 // bm25 returns the size best hits of req, best first, as
 // bleve.Index.Search ranks them for req.bleveQuery(): the same postings,
-// the same query norm, per-term scores and coordination, hits ordered by
-// score, then (not Bleve's: see better) by entry. Only the disjunction is not Bleve's: rather
-// than merging every clause's postings through a heap, one document at a
-// time, it adds each clause's scores into a table by document, clause
-// after clause (so a document's score may differ from Bleve's in the last
-// bit, from adding in another order). Term clauses read their postings
-// directly, with the field statistics read once at build; phrases are
-// searched by Bleve's own phrase searcher.
+// the same query norm, BM25 term scores and coordination, hits ordered by
+// score, then (not Bleve's order: see better) by entry. What is not
+// Bleve's is the work around that: rather than build searchers for every
+// clause and merge their postings through a heap, one document at a time,
+// bm25 adds each clause's scores into a table by document, clause after
+// clause, from postings read from Bleve once and kept (postingsOf,
+// phraseOf: the index never changes). A document's score may differ from
+// Bleve's in the last bits, from adding in another order.
 func (ix *Index) bm25(ctx context.Context, req *bm25Request, size int) (_ []candidate, err error) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
@@ -234,19 +233,12 @@ func (ix *Index) bm25(ctx context.Context, req *bm25Request, size int) (_ []cand
 		sc = &bm25Scratch{sum: make([]float64, n), gramSum: make([]float64, n), n: make([]uint32, n), gramN: make([]uint32, n)}
 	}
 	defer func() {
-		for _, s := range sc.searchers {
-			if s != nil {
-				if cerr := s.Close(); err == nil {
-					err = cerr
-				}
-			}
-		}
 		for _, d := range sc.touched {
 			sc.sum[d], sc.gramSum[d], sc.n[d], sc.gramN[d] = 0, 0, 0, 0
 		}
 		sc.touched = sc.touched[:0]
 		clear(sc.postings)
-		clear(sc.searchers)
+		clear(sc.phrases)
 		ix.scratch.Put(sc)
 		if cerr := r.Close(); err == nil {
 			err = cerr
@@ -254,19 +246,24 @@ func (ix *Index) bm25(ctx context.Context, req *bm25Request, size int) (_ []cand
 	}()
 	all := len(req.clauses) + len(req.grams)
 	sc.postings = grow(sc.postings, all)
-	sc.searchers = grow(sc.searchers, all)
+	sc.phrases = grow(sc.phrases, all)
 	sc.idfs = grow(sc.idfs, all)
 	sc.weights = grow(sc.weights, all)
 	bctx := context.WithValue(context.WithValue(ctx, search.GetScoringModelCallbackKey, scoreBM25), search.BM25StatsKey, ix.stats.bleve)
 	// Open every clause and weigh it, as Bleve's searchers do when built.
 	open := func(k int, c *clause) error {
-		if c.q != nil {
-			s, err := c.q.Searcher(bctx, r, ix.bleve.Mapping(), search.SearcherOptions{})
+		if c.phrase != nil {
+			p, err := ix.phraseOf(bctx, r, c.field, c.phrase)
 			if err != nil {
 				return err
 			}
-			sc.searchers[k] = s
-			sc.weights[k] = s.Weight()
+			sc.phrases[k] = p
+			w := 0.0
+			for _, idf := range p.idfs {
+				x := c.boost * idf
+				w += x * x
+			}
+			sc.weights[k] = w
 			return nil
 		}
 		var docTerm uint64
@@ -303,27 +300,22 @@ func (ix *Index) bm25(ctx context.Context, req *bm25Request, size int) (_ []cand
 	}
 	queryNorm := 1.0 / math.Sqrt(sumOfSquares)
 	// Read every clause's matches into the sums.
-	pool := search.NewDocumentMatchPool(1, 0)
-	sctx := &search.SearchContext{DocumentMatchPool: pool, IndexReader: r}
 	add := func(k int, c *clause, sum []float64, n []uint32) error {
 		if k%checkDoneEvery == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 		}
-		if s := sc.searchers[k]; s != nil {
-			s.SetQueryNorm(queryNorm)
-			for {
-				d, err := s.Next(sctx)
-				if err != nil {
-					return err
+		if p := sc.phrases[k]; p != nil {
+			qw := c.boost * queryNorm
+			for j, d := range p.docs {
+				if n[d] == 0 && sc.n[d] == 0 && sc.gramN[d] == 0 {
+					sc.touched = append(sc.touched, d)
 				}
-				if d == nil {
-					return nil
-				}
-				ix.addScore(sc, sum, n, d.IndexInternalID, d.Score)
-				pool.Put(d)
+				sum[d] += p.scores[j] * qw
+				n[d]++
 			}
+			return nil
 		}
 		p := sc.postings[k]
 		if p == nil {
@@ -446,14 +438,66 @@ func (ix *Index) postingsOf(ctx context.Context, r bleveindex.IndexReader, field
 	return p, nil
 }
 
-// addScore adds a clause's score for a document to the sums.
-func (ix *Index) addScore(sc *bm25Scratch, sum []float64, n []uint32, id bleveindex.IndexInternalID, s float64) {
-	d := int32(binary.BigEndian.Uint64(id))
-	if n[d] == 0 && sc.n[d] == 0 && sc.gramN[d] == 0 {
-		sc.touched = append(sc.touched, d)
+// phrasePostings are the documents in which a phrase is found in a
+// field, as Bleve's phrase searcher finds them, and the phrase's score in
+// each with boost and query norm 1; idfs are its words' IDFs in the field.
+// Bleve's score with boost b and norm n is the sum over the words of each
+// one's BM25 times b·idf·n; this is the sum times b·n.
+type phrasePostings struct {
+	idfs   []float64
+	docs   []int32
+	scores []float64
+}
+
+// phraseOf returns a phrase's postings in a field, kept like those of
+// terms (see postingsOf).
+func (ix *Index) phraseOf(ctx context.Context, r bleveindex.IndexReader, field int, stems []string) (*phrasePostings, error) {
+	key := strings.Join(stems, " ")
+	if p, ok := ix.phrases[field].Load(key); ok {
+		return p.(*phrasePostings), nil
 	}
-	sum[d] += s
-	n[d]++
+	p := &phrasePostings{}
+	var tfd bleveindex.TermFieldDoc
+	for _, st := range stems {
+		tp, err := ix.postingsOf(ctx, r, field, st, &tfd)
+		if err != nil {
+			return nil, err
+		}
+		p.idfs = append(p.idfs, ix.idf(field, tp.docTerm))
+	}
+	s, err := query.NewPhraseQuery(stems, bm25Fields[field]).Searcher(ctx, r, ix.bleve.Mapping(), search.SearcherOptions{})
+	if err != nil {
+		return nil, err
+	}
+	s.SetQueryNorm(1)
+	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize()+1, 0), IndexReader: r}
+	for {
+		d, err := s.Next(sctx)
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		if d == nil {
+			break
+		}
+		doc := binary.BigEndian.Uint64(d.IndexInternalID)
+		if doc >= uint64(len(ix.docEntry)) {
+			s.Close()
+			return nil, fmt.Errorf("phrase %q: document %d out of range", key, doc)
+		}
+		p.docs = append(p.docs, int32(doc))
+		p.scores = append(p.scores, d.Score)
+		sctx.DocumentMatchPool.Put(d)
+	}
+	if err := s.Close(); err != nil {
+		return nil, err
+	}
+	if ix.postingsLeft.Add(-int64(len(p.docs)+len(stems))) >= 0 {
+		if old, loaded := ix.phrases[field].LoadOrStore(key, p); loaded {
+			return old.(*phrasePostings), nil
+		}
+	}
+	return p, nil
 }
 
 // better is the order of hits: higher score first, then the earlier
@@ -467,80 +511,16 @@ func better(s float64, e int32, c candidate) bool {
 }
 
 // Clauses that match nothing. About a third of the word clauses of a
-// typical question ask a field for a word it lacks, and many phrase
-// clauses ask for a phrase no entry has in that field. Bleve would build a
-// full searcher for each, to find nothing; yet each still counts: its
-// weight is part of the query norm that scales every score, and it is one
-// of the clauses whose share of matches scales each hit (see fieldQueries).
-// A noMatchQuery keeps both, bit for bit, and skips the rest.
+// typical question ask a field for a word it lacks. Bleve would look each
+// up to find nothing; yet each still counts (see clause.none), and a
+// clause marked none counts the same without the look-up.
 
 // wordFields are the fields searched for a question's words, with their
-// weights, in the order of their clauses (see fieldQueries) and of their
-// bits in Index.phraseNone.
+// weights, in the order of their clauses (see fieldQueries).
 var wordFields = [...]struct {
 	name  string
 	boost float64
 }{{fieldQuestions, boostQuestions}, {fieldKeywords, boostKeywords}, {fieldAnswer, boostAnswer}}
-
-// noMatchKey identifies a clause's weight and count: the field, the boost
-// and, for a phrase, its stems. They do not depend on a word a field
-// lacks: Bleve's term scorer weighs it by an IDF of no matching documents,
-// (boost·idf(0))², and counts 0 documents, so all such words share a key.
-type noMatchKey struct {
-	field  string
-	boost  float64
-	phrase string
-}
-
-// noMatchQuery is a clause known to match no document.
-type noMatchQuery struct {
-	ix   *Index
-	key  noMatchKey
-	real query.Query // the clause as Bleve would search it
-}
-
-// Searcher returns a searcher that finds nothing, with what the real
-// clause's searcher tells its parent (weight, count; a parent disjunction
-// of few clauses orders them by count), learnt once per key by building it.
-func (q *noMatchQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
-	if s, ok := q.ix.noMatchSearchers.Load(q.key); ok {
-		return s.(*noMatchSearcher), nil
-	}
-	s, err := q.real.Searcher(ctx, r, m, options)
-	if err != nil {
-		return nil, err
-	}
-	nm := &noMatchSearcher{weight: s.Weight(), count: s.Count(), min: s.Min(), size: s.Size(), pool: s.DocumentMatchPoolSize()}
-	if err := s.Close(); err != nil {
-		return nil, err
-	}
-	q.ix.noMatchSearchers.Store(q.key, nm)
-	return nm, nil
-}
-
-// noMatchSearcher finds nothing. It never changes, so one serves every
-// search.
-type noMatchSearcher struct {
-	weight          float64
-	count           uint64
-	min, size, pool int
-}
-
-func (s *noMatchSearcher) Next(*search.SearchContext) (*search.DocumentMatch, error) {
-	return nil, nil
-}
-
-func (s *noMatchSearcher) Advance(*search.SearchContext, bleveindex.IndexInternalID) (*search.DocumentMatch, error) {
-	return nil, nil
-}
-
-func (s *noMatchSearcher) Close() error               { return nil }
-func (s *noMatchSearcher) Weight() float64            { return s.weight }
-func (s *noMatchSearcher) SetQueryNorm(float64)       {}
-func (s *noMatchSearcher) Count() uint64              { return s.count }
-func (s *noMatchSearcher) Min() int                   { return s.min }
-func (s *noMatchSearcher) Size() int                  { return s.size }
-func (s *noMatchSearcher) DocumentMatchPoolSize() int { return s.pool }
 
 // fieldVocabulary records which stems each word field's Bleve dictionary
 // holds, and whether it holds any stem the index's own terms lack.
@@ -581,34 +561,4 @@ func (ix *Index) lacks(fi int, id int32) bool {
 		return !ix.fieldStrange[fi]
 	}
 	return !ix.fieldHas[fi][id]
-}
-
-// findPhrases records, for every phrase of the synonym groups, the word
-// fields in which Bleve finds it in no document.
-func (ix *Index) findPhrases() error {
-	ix.phraseNone = map[string]uint8{}
-	for _, g := range ix.syn {
-		for _, m := range g {
-			if len(m) < 2 {
-				continue
-			}
-			key := strings.Join(m, " ")
-			if _, ok := ix.phraseNone[key]; ok {
-				continue
-			}
-			var none uint8
-			for fi, field := range wordFields {
-				req := &bm25Request{clauses: []clause{{field: fi, q: query.NewPhraseQuery(m, field.name)}}}
-				hits, err := ix.bm25(context.Background(), req, 1)
-				if err != nil {
-					return err
-				}
-				if len(hits) == 0 {
-					none |= 1 << fi
-				}
-			}
-			ix.phraseNone[key] = none
-		}
-	}
-	return nil
 }

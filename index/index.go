@@ -76,21 +76,21 @@ type Index struct {
 	scratch sync.Pool
 	// stats are Bleve's statistics of each field (see readFieldStats).
 	stats fieldStats
-	// postings keeps, per field, the postings of terms questions asked
-	// for (see postingsOf), within postingsLeft more.
+	// postings and phrases keep, per field, the postings of the terms and
+	// phrases questions asked for (see postingsOf, phraseOf), within
+	// postingsLeft more.
 	postings     [len(bm25Fields)]sync.Map
+	phrases      [len(bm25Fields)]sync.Map
 	postingsLeft atomic.Int64
 	// docEntry maps Bleve's document numbers to entries (-1: none).
 	docEntry []int32
-	// Clauses that match nothing (see noMatchQuery): per word field, the
-	// stems its dictionary holds by term number, whether it holds a stem
-	// not numbered, and per synonym phrase the fields that lack it.
-	fieldHas         [len(wordFields)][]bool
-	fieldStrange     [len(wordFields)]bool
-	phraseNone       map[string]uint8
-	noMatchSearchers sync.Map // noMatchKey -> *noMatchSearcher
+	// Clauses that match nothing (see clause.none): per word field, the
+	// stems its dictionary holds by term number, and whether it holds a
+	// stem not numbered.
+	fieldHas     [len(wordFields)][]bool
+	fieldStrange [len(wordFields)]bool
 	// exact makes request ask Bleve for every clause, as a check on
-	// noMatchQuery in tests.
+	// clause.none in tests.
 	exact bool
 	// bm25Scale is the typical BM25 score of an entry for its own
 	// question, so that BM25 reads on the same scale in any index.
@@ -286,10 +286,6 @@ func build(base *knowledge.Base, calibrated bool) (*Index, error) {
 	ix.syn = ix.analyseSynonyms(base.Synonyms)
 	ix.indexSynonyms()
 	if err := ix.fieldVocabulary(); err != nil {
-		bi.Close()
-		return nil, fmt.Errorf("index: %w", err)
-	}
-	if err := ix.findPhrases(); err != nil {
 		bi.Close()
 		return nil, fmt.Errorf("index: %w", err)
 	}

@@ -7,8 +7,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/blevesearch/bleve/v2/search/query"
-
 	"github.com/clinicbot/clinicbot/knowledge"
 )
 
@@ -223,14 +221,9 @@ func (ix *Index) tooCommon(f form) bool {
 // word field, with the field's weight times the form's credit. Every field
 // is asked even for words it lacks: Bleve scales a disjunction by the share
 // of clauses that match, and that share is part of how a question with
-// unknown words shows it is out of scope. A clause known to match nothing
-// is marked so (or, for a phrase, is a noMatchQuery), and counts the same
-// without being searched.
+// unknown words shows it is out of scope. A word a field is known to lack
+// is marked so, and counts the same without being looked up.
 func (ix *Index) fieldQueries(out []clause, f form) []clause {
-	phrase := ""
-	if len(f.stems) > 1 {
-		phrase = strings.Join(f.stems, " ")
-	}
 	for fi, fl := range wordFields {
 		c := clause{field: fi, boost: fl.boost * f.credit}
 		if len(f.stems) == 1 {
@@ -239,15 +232,9 @@ func (ix *Index) fieldQueries(out []clause, f form) []clause {
 			if f.ids != nil {
 				id = f.ids[0]
 			}
-			c.none = ix.lacks(fi, id)
+			c.none = ix.lacks(fi, id) && !ix.exact
 		} else {
-			pq := query.NewPhraseQuery(f.stems, fl.name)
-			pq.SetBoost(c.boost)
-			c.q = pq
-			n, ok := ix.phraseNone[phrase]
-			if ok && n&(1<<fi) != 0 && !ix.exact {
-				c.q = &noMatchQuery{ix: ix, key: noMatchKey{fl.name, c.boost, phrase}, real: pq}
-			}
+			c.phrase = f.stems
 		}
 		out = append(out, c)
 	}
