@@ -301,7 +301,7 @@ func build(base *knowledge.Base, calibrated bool) (*Index, error) {
 	}
 	ix.conf = defaultModel
 	if calibrated {
-		ix.conf = ix.calibrate(base.OutOfScope)
+		ix.conf = ix.cachedCalibration(base) // calibrate, or its model kept from before (calibcache.go)
 	}
 	return ix, nil
 }
