@@ -15,6 +15,7 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -71,17 +72,25 @@ type Index struct {
 	relatedCache sync.Map
 	// matchers recycles the scratch of re-ranking (see newMatcher).
 	matchers sync.Pool
-	// docPools recycles Bleve's document matches (see bm25).
-	docPools sync.Pool
-	// Clauses that match nothing (see noMatchQuery): per word field, the
-	// stems its dictionary holds by term number, whether it holds a stem
-	// not numbered, and per synonym phrase the fields that lack it.
-	fieldHas         [len(wordFields)][]bool
-	fieldStrange     [len(wordFields)]bool
-	phraseNone       map[string]uint8
-	noMatchSearchers sync.Map // noMatchKey -> *noMatchSearcher
+	// scratch recycles the sums of bm25.
+	scratch sync.Pool
+	// stats are Bleve's statistics of each field (see readFieldStats).
+	stats fieldStats
+	// postings and phrases keep, per field, the postings of the terms and
+	// phrases questions asked for (see postingsOf, phraseOf), within
+	// postingsLeft more.
+	postings     [len(bm25Fields)]sync.Map
+	phrases      [len(bm25Fields)]sync.Map
+	postingsLeft atomic.Int64
+	// docEntry maps Bleve's document numbers to entries (-1: none).
+	docEntry []int32
+	// Clauses that match nothing (see clause.none): per word field, the
+	// stems its dictionary holds by term number, and whether it holds a
+	// stem not numbered.
+	fieldHas     [len(wordFields)][]bool
+	fieldStrange [len(wordFields)]bool
 	// exact makes request ask Bleve for every clause, as a check on
-	// noMatchQuery in tests.
+	// clause.none in tests.
 	exact bool
 	// bm25Scale is the typical BM25 score of an entry for its own
 	// question, so that BM25 reads on the same scale in any index.
@@ -166,23 +175,58 @@ func build(base *knowledge.Base, calibrated bool) (*Index, error) {
 		return nil, fmt.Errorf("create index: %w", err)
 	}
 	ix := &Index{base: base, bleve: bi, engine: engine, an: newAnalyzer(m), terms: newTerms(), gramDF: map[string]int{}, vocab: newVocabulary()}
-	analysed := ix.analyseEntries(m)
-	batch := bi.NewBatch()
-	for i := range analysed {
-		if err := batch.IndexAdvanced(analysed[i].doc); err != nil {
-			bi.Close()
-			return nil, fmt.Errorf("index entry %s: %w", base.Entries[i].ID, err)
+	// The entries are analysed and handed to Bleve a chunk at a time, so
+	// that only a few chunks' analysis is held at once; Bleve builds a
+	// segment per chunk, up to bleveBuilders at once, while the next chunk
+	// is analysed and the index's own tables are made from this one.
+	// Bleve scores the same over several segments as over one, given the
+	// same field statistics (see readFieldStats).
+	n := len(base.Entries)
+	ix.entries = make([]entryTerms, 0, n)
+	questions := make([][][]token, n)
+	memos := make([]map[string]string, runtime.GOMAXPROCS(0))
+	for w := range memos {
+		memos[w] = map[string]string{}
+	}
+	var indexing sync.WaitGroup
+	var indexErr error
+	var indexMu sync.Mutex
+	builders := make(chan struct{}, bleveBuilders)
+	nVariants := 0
+	for from := 0; from < n; from += buildChunk {
+		to := min(from+buildChunk, n)
+		analysed := ix.analyseEntries(m, from, to, memos)
+		batch := bi.NewBatch()
+		for i := range analysed {
+			if err := batch.IndexAdvanced(analysed[i].doc); err != nil {
+				indexing.Wait()
+				bi.Close()
+				return nil, fmt.Errorf("index entry %s: %w", base.Entries[from+i].ID, err)
+			}
+			analysed[i].doc = nil
+		}
+		builders <- struct{}{}
+		indexing.Go(func() {
+			defer func() { <-builders }()
+			if err := bi.Batch(batch); err != nil {
+				indexMu.Lock()
+				indexErr = cmp.Or(indexErr, err)
+				indexMu.Unlock()
+			}
+		})
+		for i := range analysed {
+			a := &analysed[i]
+			questions[from+i] = a.questions
+			nVariants += ix.addEntry(a)
+			*a = analysedEntry{} // done with it
 		}
 	}
-	// Bleve builds its index (on one core) while the index's own tables
-	// are made from the same analysis.
-	indexed := make(chan error, 1)
-	go func() { indexed <- bi.Batch(batch) }()
-	nVariants := 0
-	questions := make([][][]token, len(analysed))
-	for i := range analysed {
-		questions[i] = analysed[i].questions
+	// The stems of the knowledge's words, for questions.
+	known := memos[0]
+	for _, memo := range memos[1:] {
+		maps.Copy(known, memo)
 	}
+	ix.an.known = known
 	var synonyms [][][]token
 	for _, g := range base.Synonyms {
 		var members [][]token
@@ -195,44 +239,6 @@ func build(base *knowledge.Base, calibrated bool) (*Index, error) {
 	}
 	semDone := make(chan *semantic, 1)
 	go func() { semDone <- newSemantic(questions, synonyms) }()
-	for i := range base.Entries {
-		a := &analysed[i]
-		var et entryTerms
-		ids := func(toks []token) []int32 {
-			ix.vocab.add(toks)
-			out := make([]int32, len(toks))
-			for j, t := range toks {
-				out[j] = ix.terms.add(t.stem)
-			}
-			return out
-		}
-		var all []int32
-		for _, q := range a.questions {
-			v := newTermSet(ids(q))
-			et.variants = append(et.variants, v)
-			for _, t := range v {
-				ix.terms.df[t]++
-			}
-			all = append(all, v...)
-			nVariants++
-		}
-		et.all = newTermSet(all)
-		var extraIDs []int32
-		for _, k := range a.extra {
-			extraIDs = append(extraIDs, ids(k)...)
-		}
-		et.extra = newTermSet(extraIDs)
-		for _, t := range et.extra {
-			ix.terms.keyword[t] = true
-			ix.terms.kwDF[t]++
-		}
-		et.answer = newTermSet(ids(a.answer))
-		for g := range a.grams {
-			ix.gramDF[g]++
-		}
-		ix.entries = append(ix.entries, et)
-		*a = analysedEntry{} // done with it
-	}
 	// Staff's out-of-scope examples, as entries of their own that are
 	// never answered (see outOfScope); their words are numbered like the
 	// knowledge's but counted in no question.
@@ -245,7 +251,12 @@ func build(base *knowledge.Base, calibrated bool) (*Index, error) {
 		ix.oos = append(ix.oos, oosExample{toks: toks, terms: entryTerms{variants: []termSet{newTermSet(ids)}}})
 	}
 	ix.sem = <-semDone
-	if err := <-indexed; err != nil {
+	indexing.Wait()
+	if indexErr != nil {
+		bi.Close()
+		return nil, fmt.Errorf("index: %w", indexErr)
+	}
+	if err := ix.readFieldStats(); err != nil {
 		bi.Close()
 		return nil, fmt.Errorf("index: %w", err)
 	}
@@ -278,10 +289,6 @@ func build(base *knowledge.Base, calibrated bool) (*Index, error) {
 		bi.Close()
 		return nil, fmt.Errorf("index: %w", err)
 	}
-	if err := ix.findPhrases(); err != nil {
-		bi.Close()
-		return nil, fmt.Errorf("index: %w", err)
-	}
 	ix.bm25Scale = ix.selfScore()
 	var ws []float64
 	for _, et := range ix.entries {
@@ -294,10 +301,17 @@ func build(base *knowledge.Base, calibrated bool) (*Index, error) {
 	}
 	ix.conf = defaultModel
 	if calibrated {
-		ix.conf = ix.calibrate(base.OutOfScope)
+		ix.conf = ix.cachedCalibration(base) // calibrate, or its model kept from before (calibcache.go)
 	}
 	return ix, nil
 }
+
+// buildChunk is how many entries Build analyses and hands Bleve at once
+// (a variable, for tests).
+var buildChunk = 1024
+
+// bleveBuilders is how many chunks Bleve may be building at once.
+const bleveBuilders = 2
 
 // analysedEntry is an entry's text, analysed, and its Bleve document.
 type analysedEntry struct {
@@ -308,38 +322,69 @@ type analysedEntry struct {
 	doc       *document.Document
 }
 
-// analyseEntries analyses every entry, in parallel.
-func (ix *Index) analyseEntries(m *mapping.IndexMappingImpl) []analysedEntry {
-	entries := ix.base.Entries
+// addEntry makes the index's tables of the next entry's analysis, and
+// returns its number of questions.
+func (ix *Index) addEntry(a *analysedEntry) int {
+	var et entryTerms
+	ids := func(toks []token) []int32 {
+		ix.vocab.add(toks)
+		out := make([]int32, len(toks))
+		for j, t := range toks {
+			out[j] = ix.terms.add(t.stem)
+		}
+		return out
+	}
+	var all []int32
+	for _, q := range a.questions {
+		v := newTermSet(ids(q))
+		et.variants = append(et.variants, v)
+		for _, t := range v {
+			ix.terms.df[t]++
+		}
+		all = append(all, v...)
+	}
+	et.all = newTermSet(all)
+	var extraIDs []int32
+	for _, k := range a.extra {
+		extraIDs = append(extraIDs, ids(k)...)
+	}
+	et.extra = newTermSet(extraIDs)
+	for _, t := range et.extra {
+		ix.terms.keyword[t] = true
+		ix.terms.kwDF[t]++
+	}
+	et.answer = newTermSet(ids(a.answer))
+	for g := range a.grams {
+		ix.gramDF[g]++
+	}
+	ix.entries = append(ix.entries, et)
+	return len(a.questions)
+}
+
+// analyseEntries analyses entries from to to, in parallel, with a memo of
+// stems per worker.
+func (ix *Index) analyseEntries(m *mapping.IndexMappingImpl, from, to int, memos []map[string]string) []analysedEntry {
+	entries := ix.base.Entries[from:to]
 	out := make([]analysedEntry, len(entries))
 	wordOpts := [3]bleveindex.FieldIndexingOptions{fieldOptions(m, fieldQuestions), fieldOptions(m, fieldKeywords), fieldOptions(m, fieldAnswer)}
 	gramOpts := fieldOptions(m, fieldGrams)
 	var next atomic.Int64
 	const chunk = 64
 	var wg sync.WaitGroup
-	memos := make([]map[string]string, runtime.GOMAXPROCS(0))
-	for w := range memos {
-		memo := map[string]string{}
-		memos[w] = memo
+	for _, memo := range memos {
 		wg.Go(func() {
 			for {
-				from := int(next.Add(chunk)) - chunk
-				if from >= len(entries) {
+				start := int(next.Add(chunk)) - chunk
+				if start >= len(entries) {
 					return
 				}
-				for i := from; i < min(from+chunk, len(entries)); i++ {
-					out[i] = ix.analyseEntry(&entries[i], i, memo, wordOpts, gramOpts)
+				for i := start; i < min(start+chunk, len(entries)); i++ {
+					out[i] = ix.analyseEntry(&entries[i], from+i, memo, wordOpts, gramOpts)
 				}
 			}
 		})
 	}
 	wg.Wait()
-	// The stems of the knowledge's words, for questions.
-	known := memos[0]
-	for _, memo := range memos[1:] {
-		maps.Copy(known, memo)
-	}
-	ix.an.known = known
 	return out
 }
 

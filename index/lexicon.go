@@ -5,16 +5,22 @@ import (
 	"bytes"
 	"compress/gzip"
 	_ "embed"
+	"encoding/binary"
+	"errors"
 	"strings"
 	"sync"
+	"unsafe"
 )
 
-// lexiconData is general English word knowledge derived from WordNet 3.0
+// lexiconPacked is general English word knowledge derived from WordNet 3.0
 // (Princeton University; see tools/genlexicon for how it is made and its
-// licence). It is not tuned to any knowledge base.
+// licence), packed as the lexicon holds it in memory (see packLexicon),
+// so that it is read in place rather than parsed at start. It is not tuned
+// to any knowledge base. lexicon_en.tsv.gz beside it is its source, which
+// TestLexiconPacked checks it against (and rewrites it from with -update).
 //
-//go:embed lexicon_en.tsv.gz
-var lexiconData []byte
+//go:embed lexicon_en.bin
+var lexiconPacked string
 
 // lexicon relates English words to other words a patient might use for the
 // same thing.
@@ -37,12 +43,23 @@ type lexicon struct {
 	withSyn   []bool   // whether the lexicon lists the word with synonyms
 }
 
-// english is loaded once, on first use.
+// english is unpacked once, on first use.
 var english = sync.OnceValue(func() *lexicon {
-	b := newLexiconBuilder()
-	zr, err := gzip.NewReader(bytes.NewReader(lexiconData))
+	l, err := unpackLexicon(lexiconPacked)
 	if err != nil {
-		return b.finish() // the embedded file is part of the build; an empty lexicon only loses recall
+		// The packed file is part of the build (TestLexiconPacked); an
+		// empty lexicon only loses recall.
+		return newLexiconBuilder().finish()
+	}
+	return l
+})
+
+// parseLexicon reads the lexicon's source, lexicon_en.tsv.gz.
+func parseLexicon(gz []byte) (*lexicon, error) {
+	b := newLexiconBuilder()
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		return nil, err
 	}
 	sc := bufio.NewScanner(zr)
 	for sc.Scan() {
@@ -68,8 +85,129 @@ var english = sync.OnceValue(func() *lexicon {
 			b.hasSynonyms[i] = true
 		}
 	}
-	return b.finish()
-})
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	return b.finish(), nil
+}
+
+// The packed lexicon: lexiconMagic, then the lengths of text, table and
+// rel and the number of strings n, as little-endian uint32s; then text,
+// padded with zeros to a multiple of 4 bytes; then off (n+1), table,
+// irregular (n), derived (n+1), synonyms (n) and rel as little-endian
+// uint32s; then word and withSyn, a byte (0 or 1) per string.
+const lexiconMagic = "clinicbot lexicon 1\n"
+
+// packLexicon packs l (see lexiconMagic).
+func packLexicon(l *lexicon) []byte {
+	n := len(l.off) - 1
+	out := []byte(lexiconMagic)
+	for _, v := range []int{len(l.text), len(l.table), len(l.rel), n} {
+		out = binary.LittleEndian.AppendUint32(out, uint32(v))
+	}
+	out = append(out, l.text...)
+	for (len(out)-len(lexiconMagic))%4 != 0 {
+		out = append(out, 0)
+	}
+	for _, a := range [][]uint32{l.off, l.table, int32s(l.irregular), l.derived, l.synonyms, l.rel} {
+		for _, v := range a {
+			out = binary.LittleEndian.AppendUint32(out, v)
+		}
+	}
+	for _, a := range [][]bool{l.word, l.withSyn} {
+		for _, v := range a {
+			b := byte(0)
+			if v {
+				b = 1
+			}
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+func int32s(a []int32) []uint32 {
+	out := make([]uint32, len(a))
+	for i, v := range a {
+		out[i] = uint32(v)
+	}
+	return out
+}
+
+// unpackLexicon returns the lexicon packed in data. Its numbers are read
+// in place where data is aligned for them on a little-endian machine (as
+// an embedded file is), else copied; its text always is read in place.
+func unpackLexicon(data string) (*lexicon, error) {
+	rest, ok := strings.CutPrefix(data, lexiconMagic)
+	if !ok || len(rest) < 16 {
+		return nil, errors.New("lexicon: not a packed lexicon")
+	}
+	head := make([]int, 4)
+	for i := range head {
+		head[i] = int(binary.LittleEndian.Uint32([]byte(rest[4*i : 4*i+4])))
+	}
+	nText, nTable, nRel, n := head[0], head[1], head[2], head[3]
+	rest = rest[16:]
+	padded := (nText + 3) &^ 3
+	nums := (n + 1) + nTable + n + (n + 1) + n + nRel
+	if len(rest) != padded+4*nums+2*n {
+		return nil, errors.New("lexicon: packed lexicon of the wrong size")
+	}
+	l := &lexicon{text: rest[:nText]}
+	rest = rest[padded:]
+	take := func(k int) []uint32 {
+		a := u32s(rest[:4*k])
+		rest = rest[4*k:]
+		return a
+	}
+	l.off = take(n + 1)
+	l.table = take(nTable)
+	irr := take(n)
+	l.irregular = unsafe.Slice((*int32)(unsafe.Pointer(unsafe.SliceData(irr))), len(irr))
+	l.derived = take(n + 1)
+	l.synonyms = take(n)
+	l.rel = take(nRel)
+	for i := range 2 * n {
+		if rest[i] > 1 {
+			return nil, errors.New("lexicon: packed lexicon inconsistent")
+		}
+	}
+	l.word = bools(rest[:n])
+	l.withSyn = bools(rest[n : 2*n])
+	if nTable&(nTable-1) != 0 || l.off[n] != uint32(nText) || (n > 0 && l.derived[n] != uint32(nRel)) {
+		return nil, errors.New("lexicon: packed lexicon inconsistent")
+	}
+	return l, nil
+}
+
+// littleEndian is whether this machine stores numbers as the packed
+// lexicon does.
+var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
+
+// u32s returns the little-endian uint32s of s, in place if it can.
+func u32s(s string) []uint32 {
+	k := len(s) / 4
+	if k == 0 {
+		return nil
+	}
+	p := unsafe.StringData(s)
+	if littleEndian && uintptr(unsafe.Pointer(p))%4 == 0 {
+		return unsafe.Slice((*uint32)(unsafe.Pointer(p)), k)
+	}
+	out := make([]uint32, k)
+	for i := range out {
+		out[i] = binary.LittleEndian.Uint32([]byte(s[4*i : 4*i+4]))
+	}
+	return out
+}
+
+// bools returns the bytes of s as bools, in place (each is 0 or 1).
+func bools(s string) []bool {
+	if len(s) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*bool)(unsafe.Pointer(unsafe.StringData(s))), len(s))
+}
 
 // lexiconBuilder collects the lexicon before it is packed.
 type lexiconBuilder struct {

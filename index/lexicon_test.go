@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"flag"
+	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -18,7 +20,55 @@ type mapLexicon struct {
 	irregular map[string]string
 }
 
+// lexiconSource is the packed lexicon's source.
+const lexiconSource = "lexicon_en.tsv.gz"
+
+var updateLexicon = flag.Bool("update", false, "rewrite lexicon_en.bin from "+lexiconSource)
+
+// TestLexiconPacked checks that the embedded lexicon is its source packed
+// (with -update, packs it anew), and that it unpacks to what was packed.
+func TestLexiconPacked(t *testing.T) {
+	src, err := os.ReadFile(lexiconSource)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := parseLexicon(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	packed := packLexicon(l)
+	if *updateLexicon {
+		if err := os.WriteFile("lexicon_en.bin", packed, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if string(packed) != lexiconPacked {
+		t.Fatalf("lexicon_en.bin is not %s packed: go test ./index -run TestLexiconPacked -update", lexiconSource)
+	}
+	// Unpacked from a copy at an odd address, the numbers are copied, not
+	// read in place; either way they are the same.
+	odd := " " + string(packed)
+	for _, data := range []string{lexiconPacked, odd[1:]} {
+		u, err := unpackLexicon(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u.text != l.text || !slices.Equal(u.off, l.off) || !slices.Equal(u.table, l.table) || !slices.Equal(u.irregular, l.irregular) ||
+			!slices.Equal(u.derived, l.derived) || !slices.Equal(u.synonyms, l.synonyms) || !slices.Equal(u.rel, l.rel) ||
+			!slices.Equal(u.word, l.word) || !slices.Equal(u.withSyn, l.withSyn) {
+			t.Fatal("unpacked lexicon differs from the one packed")
+		}
+	}
+	for _, bad := range []string{"", lexiconMagic, lexiconPacked[:len(lexiconPacked)-1]} {
+		if _, err := unpackLexicon(bad); err == nil {
+			t.Errorf("unpackLexicon of %d bytes: no error", len(bad))
+		}
+	}
+}
+
 func loadMapLexicon() *mapLexicon {
+	lexiconData, _ := os.ReadFile(lexiconSource)
 	l := &mapLexicon{words: map[string]bool{}, derived: map[string][]string{}, synonyms: map[string][]string{}, irregular: map[string]string{}}
 	zr, _ := gzip.NewReader(bytes.NewReader(lexiconData))
 	sc := bufio.NewScanner(zr)

@@ -7,8 +7,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/blevesearch/bleve/v2/search/query"
-
 	"github.com/clinicbot/clinicbot/knowledge"
 )
 
@@ -159,12 +157,12 @@ func (ix *Index) search(ctx context.Context, question string, n int) ([]Hit, []f
 // request builds the Bleve search for a question: every form of every unit
 // in every field, each with its weight, and the question's letter pieces.
 // The patient's text never reaches Bleve's query-string parser.
-func (ix *Index) request(toks []token, units []unit) query.Query {
+func (ix *Index) request(toks []token, units []unit) *bm25Request {
 	n := 0
 	for _, u := range units {
 		n += len(u.forms)
 	}
-	should := make([]query.Query, 0, 3*n+1)
+	req := &bm25Request{clauses: make([]clause, 0, 3*n)}
 	seen := make(map[string]bool, n)
 	for _, u := range units {
 		for j, f := range u.forms {
@@ -178,10 +176,9 @@ func (ix *Index) request(toks []token, units []unit) query.Query {
 				continue
 			}
 			seen[key] = true
-			should = append(should, ix.fieldQueries(f)...)
+			req.clauses = ix.fieldQueries(req.clauses, f)
 		}
 	}
-	var gramQs []query.Query
 	// Pieces found in many entries ("wha", "hat") say little and cost the
 	// most to search: keep the rarest.
 	limit := min(gramMaxDF, max(3, int(gramShare*float64(len(ix.entries)))))
@@ -195,17 +192,12 @@ func (ix *Index) request(toks []token, units []unit) query.Query {
 		sort.SliceStable(picked, func(i, j int) bool { return ix.gramDF[picked[i]] < ix.gramDF[picked[j]] })
 		picked = picked[:gramLimit]
 	}
+	// One clause for all pieces, so their number does not swamp the words;
+	// each its own boost (a disjunction's own boost is ignored).
 	for _, g := range picked {
-		tq := query.NewTermQuery(g)
-		tq.SetField(fieldGrams)
-		tq.SetBoost(boostGrams) // each child: a disjunction's own boost is ignored
-		gramQs = append(gramQs, tq)
+		req.grams = append(req.grams, clause{field: gramField, term: g, boost: boostGrams})
 	}
-	if len(gramQs) > 0 {
-		// One clause for all pieces, so their number does not swamp the words.
-		should = append(should, query.NewDisjunctionQuery(gramQs))
-	}
-	return query.NewDisjunctionQuery(should)
+	return req
 }
 
 // Common words: in a large knowledge base, a word found in more than
@@ -225,42 +217,26 @@ func (ix *Index) tooCommon(f form) bool {
 	return df >= commonMin && float64(df) > commonShare*float64(ix.nVariants)
 }
 
-// fieldQueries matches one word or phrase in each word field, with the
-// field's weight times the form's credit. Every field is asked even for
-// words it lacks: Bleve scales a disjunction by the share of clauses that
-// match, and that share is part of how a question with unknown words shows
-// it is out of scope. A clause known to match nothing is a noMatchQuery,
-// which counts the same without being searched.
-func (ix *Index) fieldQueries(f form) []query.Query {
-	out := make([]query.Query, 0, len(wordFields))
-	phrase := ""
-	if len(f.stems) > 1 {
-		phrase = strings.Join(f.stems, " ")
-	}
+// fieldQueries appends the clauses matching one word or phrase in each
+// word field, with the field's weight times the form's credit. Every field
+// is asked even for words it lacks: Bleve scales a disjunction by the share
+// of clauses that match, and that share is part of how a question with
+// unknown words shows it is out of scope. A word a field is known to lack
+// is marked so, and counts the same without being looked up.
+func (ix *Index) fieldQueries(out []clause, f form) []clause {
 	for fi, fl := range wordFields {
-		var q query.Query
-		var none bool
+		c := clause{field: fi, boost: fl.boost * f.credit}
 		if len(f.stems) == 1 {
-			tq := query.NewTermQuery(f.stems[0])
-			tq.SetField(fl.name)
-			tq.SetBoost(fl.boost * f.credit)
-			q = tq
+			c.term = f.stems[0]
 			id := int32(-1)
 			if f.ids != nil {
 				id = f.ids[0]
 			}
-			none = ix.lacks(fi, id)
+			c.none = ix.lacks(fi, id) && !ix.exact
 		} else {
-			pq := query.NewPhraseQuery(f.stems, fl.name)
-			pq.SetBoost(fl.boost * f.credit)
-			q = pq
-			n, ok := ix.phraseNone[phrase]
-			none = ok && n&(1<<fi) != 0
+			c.phrase = f.stems
 		}
-		if none && !ix.exact {
-			q = &noMatchQuery{ix: ix, key: noMatchKey{fl.name, fl.boost * f.credit, phrase}, real: q}
-		}
-		out = append(out, q)
+		out = append(out, c)
 	}
 	return out
 }

@@ -10,6 +10,7 @@
 // Usage (WordNet 3.0 from Debian's wordnet-base package):
 //
 //	go run ./tools/genlexicon -wordnet /usr/share/wordnet | gzip -9 > index/lexicon_en.tsv.gz
+//	go test ./index -run TestLexiconPacked -update   # packs it into index/lexicon_en.bin, which is embedded
 //
 // Output lines: "word<TAB>derived forms<TAB>synonyms" (space-separated;
 // both may be empty: every single-word lemma is listed, so the index knows a
