@@ -203,6 +203,11 @@ func TestRun(t *testing.T) {
 			t.Errorf("%s = %v, want %v", c.name, c.got, c.want)
 		}
 	}
+	// The two right best candidates (hours, wheelchair) are word for word
+	// the knowledge's questions; the wrong ones are not.
+	if !(rep.AUROC > 0.5 && rep.AUROC <= 1) {
+		t.Errorf("AUROC = %v, want above 0.5", rep.AUROC)
+	}
 	wantKinds := map[answer.Kind]int{answer.KindAnswer: 4, answer.KindFallback: 2, answer.KindSmalltalk: 1, answer.KindUrgent: 1}
 	for k, n := range wantKinds {
 		if rep.Kinds[k] != n {
@@ -228,6 +233,7 @@ func TestRun(t *testing.T) {
 		"strict overall       0.750 ",
 		"overall              0.750 ",
 		"reply kinds          answer 4, fallback 2, smalltalk 1, urgent 1\n",
+		"separation (AUROC)   ",
 		`miss line 2: "how much does parking cost" expected parking, got answer parking-cost (score `,
 		`miss line 4: "what are your opening hours" expected wheelchair, got answer hours (score `,
 	} {
