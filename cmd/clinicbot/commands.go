@@ -269,8 +269,12 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 func runTune(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var f evalFlags
 	var out string
+	lim := eval.DefaultLimits()
 	err := f.parse("tune", args, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&out, "out", "", "where to write the settings (default: settings.yaml in the knowledge folder)")
+		fs.Float64Var(&lim.Precision, "precision", lim.Precision, "the share of answers that must be right")
+		fs.Float64Var(&lim.MaxChoices, "max-choices", lim.MaxChoices, "the largest share of questions offered choices")
+		fs.Float64Var(&lim.MinOOS, "min-oos", lim.MinOOS, "the smallest share of out-of-scope questions that must get the fallback")
 	})
 	if err != nil {
 		return err
@@ -287,10 +291,10 @@ func runTune(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		out = filepath.Join(src.dir, settingsFile)
 	}
 	before := eval.Run(ctx, eng, qs)
-	s := eval.Tune(ctx, eng, qs)
+	s := eval.TuneLimits(ctx, eng, qs, lim)
 	after := eval.Run(ctx, eng.WithSettings(s), qs)
-	comment := fmt.Sprintf("Thresholds chosen by `clinicbot tune` from %s (%d questions) on %s.\nOverall accuracy %.3f before, %.3f after.",
-		f.queries, len(qs), time.Now().Format(time.DateOnly), before.Overall, after.Overall)
+	comment := fmt.Sprintf("Thresholds chosen by `clinicbot tune` from %s (%d questions) on %s.\nLimits: answers at least %.2f right, choices for at most %.2f of questions, fallback for at least %.2f of out-of-scope ones.\nOverall accuracy %.3f before, %.3f after.",
+		f.queries, len(qs), time.Now().Format(time.DateOnly), lim.Precision, lim.MaxChoices, lim.MinOOS, before.Overall, after.Overall)
 	if err := s.Write(out, comment); err != nil {
 		return err
 	}
