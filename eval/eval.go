@@ -122,7 +122,13 @@ type Report struct {
 	// Calibration compares the confidence of the best candidate with how
 	// often it is right, by tenths of confidence.
 	Calibration []Bin
-	Kinds       map[answer.Kind]int
+	// AUROC is how well the best candidate's confidence separates the
+	// questions whose best candidate is the expected entry from the rest
+	// (in scope with another entry first, and out of scope): the chance
+	// that a right one, taken at random, has the higher confidence than a
+	// wrong one (ties count half); 0.5 is no better than a coin.
+	AUROC float64
+	Kinds map[answer.Kind]int
 }
 
 // Bin is one tenth of the confidence scale: the questions (in scope or
@@ -143,6 +149,7 @@ type Bin struct {
 func Run(ctx context.Context, e *answer.Engine, qs []Question) Report {
 	rep := Report{Kinds: map[answer.Kind]int{}}
 	var top1, rr, oos, right, strict, small, urgent, exact, inRight float64
+	var rights, wrongs []float64 // best candidates' confidences (see AUROC)
 	bins := make([]Bin, 10)
 	for i := range bins {
 		bins[i].Lo = float64(i) / 10
@@ -175,6 +182,9 @@ func Run(ctx context.Context, e *answer.Engine, qs []Question) Report {
 			b.MeanScore += score
 			if ok {
 				b.Right++
+				rights = append(rights, score)
+			} else {
+				wrongs = append(wrongs, score)
 			}
 		}
 		strictRight := false
@@ -241,7 +251,25 @@ func Run(ctx context.Context, e *answer.Engine, qs []Question) Report {
 		}
 	}
 	rep.Calibration = bins
+	rep.AUROC = auroc(rights, wrongs)
 	return rep
+}
+
+// auroc is the chance that a score of pos, taken at random, is above one
+// of neg (ties count half), or NaN when either is empty.
+func auroc(pos, neg []float64) float64 {
+	if len(pos) == 0 || len(neg) == 0 {
+		return math.NaN()
+	}
+	neg = append([]float64(nil), neg...)
+	sort.Float64s(neg)
+	sum := 0.0
+	for _, p := range pos {
+		below := sort.SearchFloat64s(neg, p)                                  // neg < p
+		upTo := sort.Search(len(neg), func(i int) bool { return neg[i] > p }) // neg <= p
+		sum += float64(below) + float64(upTo-below)/2
+	}
+	return sum / float64(len(pos)*len(neg))
 }
 
 // TopEntry is the entry a reply puts first: the answer, or the first choice.
@@ -296,6 +324,7 @@ func (rep Report) Print(w io.Writer, misses bool) {
 	}
 	sort.Strings(kinds)
 	fmt.Fprintf(w, "reply kinds          %s\n", strings.Join(kinds, ", "))
+	fmt.Fprintf(w, "separation (AUROC)   %s (best candidate's confidence: right best candidate against the rest)\n", f(rep.AUROC))
 	rep.PrintCalibration(w)
 	if !misses {
 		return

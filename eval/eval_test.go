@@ -203,6 +203,11 @@ func TestRun(t *testing.T) {
 			t.Errorf("%s = %v, want %v", c.name, c.got, c.want)
 		}
 	}
+	// The two right best candidates (hours, wheelchair) are word for word
+	// the knowledge's questions; the wrong ones are not.
+	if !(rep.AUROC > 0.5 && rep.AUROC <= 1) {
+		t.Errorf("AUROC = %v, want above 0.5", rep.AUROC)
+	}
 	wantKinds := map[answer.Kind]int{answer.KindAnswer: 4, answer.KindFallback: 2, answer.KindSmalltalk: 1, answer.KindUrgent: 1}
 	for k, n := range wantKinds {
 		if rep.Kinds[k] != n {
@@ -228,6 +233,7 @@ func TestRun(t *testing.T) {
 		"strict overall       0.750 ",
 		"overall              0.750 ",
 		"reply kinds          answer 4, fallback 2, smalltalk 1, urgent 1\n",
+		"separation (AUROC)   ",
 		`miss line 2: "how much does parking cost" expected parking, got answer parking-cost (score `,
 		`miss line 4: "what are your opening hours" expected wheelchair, got answer hours (score `,
 	} {
@@ -424,5 +430,34 @@ func TestTuneClinic(t *testing.T) {
 	}
 	if got, err := answer.LoadSettings(path); err != nil || got != s {
 		t.Errorf("LoadSettings = %+v, %v; want %+v", got, err, s)
+	}
+}
+
+func TestTuneLimits(t *testing.T) {
+	e, err := clinicEngine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	qs, err := eval.ReadFile(clinicQuestions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	loose := eval.TuneLimits(ctx, e, qs, eval.Limits{Precision: 0.85, MaxChoices: 0.3})
+	strict := eval.TuneLimits(ctx, e, qs, eval.Limits{Precision: 0.99, MaxChoices: 0.3, MinOOS: 0.98})
+	a, b := eval.Run(ctx, e.WithSettings(loose), qs), eval.Run(ctx, e.WithSettings(strict), qs)
+	if a.AnswerPrecision < 0.85 || a.ChoicesRate > 0.3 {
+		t.Errorf("loose limits broken: precision %.3f, choices %.3f", a.AnswerPrecision, a.ChoicesRate)
+	}
+	if b.AnswerPrecision < 0.99 || b.OOSRecall < 0.98 || b.ChoicesRate > 0.3 {
+		t.Errorf("strict limits broken: precision %.3f, out-of-scope fallback %.3f, choices %.3f", b.AnswerPrecision, b.OOSRecall, b.ChoicesRate)
+	}
+	// Within its limits, tune goes for overall: the looser limits leave
+	// more room, never less.
+	if a.Overall < b.Overall || a.AnswerAccuracy < b.AnswerAccuracy {
+		t.Errorf("looser limits: overall %.3f answered %.3f; stricter: %.3f, %.3f", a.Overall, a.AnswerAccuracy, b.Overall, b.AnswerAccuracy)
+	}
+	if s := eval.Tune(ctx, e, qs); s != eval.TuneLimits(ctx, e, qs, eval.DefaultLimits()) {
+		t.Errorf("Tune and TuneLimits with the default limits differ")
 	}
 }

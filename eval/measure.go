@@ -79,12 +79,12 @@ func Measure(ctx context.Context, w io.Writer, eng *answer.Engine, from string, 
 // TuneInto chooses eng's thresholds from qs (read from the file named
 // queries), writes them to out with a comment saying where they came from,
 // and prints the figures before and after, as `clinicbot tune` shows them.
-func TuneInto(ctx context.Context, w io.Writer, eng *answer.Engine, qs []Question, queries, out string, now time.Time) error {
+func TuneInto(ctx context.Context, w io.Writer, eng *answer.Engine, qs []Question, lim Limits, queries, out string, now time.Time) error {
 	before := Run(ctx, eng, qs)
-	s := Tune(ctx, eng, qs)
+	s := TuneLimits(ctx, eng, qs, lim)
 	after := Run(ctx, eng.WithSettings(s), qs)
-	comment := fmt.Sprintf("Thresholds chosen by `clinicbot tune` from %s (%d questions) on %s.\nOverall accuracy %.3f before, %.3f after.",
-		queries, len(qs), now.Format(time.DateOnly), before.Overall, after.Overall)
+	comment := fmt.Sprintf("Thresholds chosen by `clinicbot tune` from %s (%d questions) on %s.\nLimits: answers at least %.2f right, choices for at most %.2f of questions, fallback for at least %.2f of out-of-scope ones.\nOverall accuracy %.3f before, %.3f after.",
+		queries, len(qs), now.Format(time.DateOnly), lim.Precision, lim.MaxChoices, lim.MinOOS, before.Overall, after.Overall)
 	if err := s.Write(out, comment); err != nil {
 		return err
 	}

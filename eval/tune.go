@@ -8,7 +8,8 @@ import (
 )
 
 // AnswerPrecision is the share of confident answers that must be right for
-// tune to let the bot answer outright; below it the bot offers choices.
+// tune to let the bot answer outright, unless told otherwise (see
+// TuneLimits); below it the bot offers choices.
 const AnswerPrecision = 0.9
 
 // MinAnswer is the lowest answer threshold tune chooses: below it the
@@ -23,12 +24,13 @@ const MinAnswer = 0.2
 // answer with "did you mean": a bot that hedges on everything is no help.
 const MaxChoicesRate = 0.3
 
-// What each reply is worth to tune: a right answer and an honest fallback
-// to an out-of-scope question are worth answerWorth, a "did you mean" that
-// leads with the right entry choicesWorth (the patient still has to pick),
-// and a wrong answer, out-of-scope questions answered included, costs
-// wrongCost: a wrong confident answer is worse than "I don't know, here is
-// how to reach us" by more than a right one is better.
+// What each reply is worth to tune when no settings keep within its limits
+// (see Tune): a right answer and an honest fallback to an out-of-scope
+// question are worth answerWorth, a "did you mean" that leads with the
+// right entry choicesWorth (the patient still has to pick), and a wrong
+// answer, out-of-scope questions answered included, costs wrongCost: a
+// wrong confident answer is worse than "I don't know, here is how to reach
+// us" by more than a right one is better.
 const (
 	answerWorth  = 2
 	choicesWorth = 1
@@ -39,17 +41,42 @@ const (
 //
 // It tries every pair of an answer and a choices threshold among the
 // confidences the questions' best entries get, with each of margins, replies
-// to each question as the engine would (answer.Settings.Decide), and keeps
-// the settings whose replies are worth most (see answerWorth) among those
-// whose answers are right at least AnswerPrecision of the time, that offer
-// choices to at most MaxChoicesRate of the questions, and with an answer
-// threshold of at least MinAnswer (when none meets all of these, the best
-// of all); among equals, the one that answers most questions right, then
-// the middle one, to leave room on both sides for questions it has not
-// seen. No share of out-of-scope fallbacks is imposed: where out-of-scope
-// questions are rare (a few percent of a benchmark), such a floor costs
-// many right answers for a handful of fallbacks; wrongCost weighs them.
+// to each question as the engine would (answer.Settings.Decide), and keeps,
+// among the settings whose answers are right at least AnswerPrecision of
+// the time, that offer choices to at most MaxChoicesRate of the questions,
+// and with an answer threshold of at least MinAnswer, those with the most
+// questions right overall (shown right, or out of scope and fallen back:
+// Report.Overall); among equals, the one that answers most questions
+// right, then the middle one, to leave room on both sides for questions it
+// has not seen. When no settings keep within those limits, it keeps the
+// ones whose replies are worth most (see answerWorth). The precision floor
+// is what keeps answers right; no share of out-of-scope fallbacks is
+// imposed: where out-of-scope questions are rare (a few percent of a
+// benchmark), such a floor costs many right answers for a handful of
+// fallbacks, and out-of-scope questions answered count against precision.
 func Tune(ctx context.Context, e *answer.Engine, qs []Question) answer.Settings {
+	return TuneLimits(ctx, e, qs, DefaultLimits())
+}
+
+// Limits are what Tune holds the settings to.
+type Limits struct {
+	// Precision is the share of answers that must be right.
+	Precision float64
+	// MaxChoices is the largest share of questions offered choices.
+	MaxChoices float64
+	// MinOOS is the smallest share of out-of-scope questions that must
+	// get the fallback (0: none imposed).
+	MinOOS float64
+}
+
+// DefaultLimits are Tune's: AnswerPrecision, MaxChoicesRate, and no
+// out-of-scope floor.
+func DefaultLimits() Limits {
+	return Limits{Precision: AnswerPrecision, MaxChoices: MaxChoicesRate}
+}
+
+// TuneLimits is Tune held to other limits.
+func TuneLimits(ctx context.Context, e *answer.Engine, qs []Question, lim Limits) answer.Settings {
 	type point struct {
 		conf    []float64
 		topOK   bool // the best candidate is the expected entry
@@ -95,12 +122,12 @@ func Tune(ctx context.Context, e *answer.Engine, qs []Question) answer.Settings 
 	}
 	cands = append(cands, 1)
 	type score struct {
-		worth, answeredRight int
-		ok                   bool
+		right, worth, answeredRight int
+		ok                          bool
 	}
 	eval := func(t answer.Settings) score {
 		var sc score
-		answers, wrong, choices := 0, 0, 0
+		answers, wrong, choices, outside, fallbacks := 0, 0, 0, 0, 0
 		for _, p := range pts {
 			kind, _ := t.Decide(p.conf)
 			switch kind {
@@ -109,6 +136,7 @@ func Tune(ctx context.Context, e *answer.Engine, qs []Question) answer.Settings 
 				if p.topOK {
 					sc.worth += answerWorth
 					sc.answeredRight++
+					sc.right++
 				} else {
 					wrong++
 					sc.worth -= wrongCost
@@ -117,15 +145,22 @@ func Tune(ctx context.Context, e *answer.Engine, qs []Question) answer.Settings 
 				choices++
 				if p.topOK {
 					sc.worth += choicesWorth
+					sc.right++
 				}
 			default:
 				if p.outside {
 					sc.worth += answerWorth
+					sc.right++
+					fallbacks++
 				}
 			}
+			if p.outside {
+				outside++
+			}
 		}
-		sc.ok = (answers == 0 || float64(answers-wrong) >= AnswerPrecision*float64(answers)) &&
-			float64(choices) <= MaxChoicesRate*float64(len(pts))
+		sc.ok = (answers == 0 || float64(answers-wrong) >= lim.Precision*float64(answers)) &&
+			float64(choices) <= lim.MaxChoices*float64(len(pts)) &&
+			float64(fallbacks) >= lim.MinOOS*float64(outside)
 		return sc
 	}
 	type pick struct {
@@ -140,7 +175,9 @@ func Tune(ctx context.Context, e *answer.Engine, qs []Question) answer.Settings 
 				return 1
 			}
 			return -1
-		case a.worth != b.worth:
+		case a.ok && a.right != b.right:
+			return a.right - b.right
+		case !a.ok && a.worth != b.worth:
 			return a.worth - b.worth
 		}
 		return a.answeredRight - b.answeredRight

@@ -63,7 +63,7 @@ const calibrationCacheKeep = 32
 
 // cachedCalibration returns calibrate's model for base, from the cache
 // when it has it, else learnt and then kept there.
-func (ix *Index) cachedCalibration(base *knowledge.Base) model {
+func (ix *Index) cachedCalibration(base *knowledge.Base) confModel {
 	dir, id := calibrationCacheDir(), programID()
 	if dir == "" || id == "" {
 		return ix.calibrate(base.OutOfScope)
@@ -96,7 +96,7 @@ func calibrationKey(id string, base *knowledge.Base) string {
 			str(s)
 		}
 	}
-	str("clinicbot calibration 1")
+	str("clinicbot calibration 2")
 	str(id)
 	strs(featureNames[:])
 	binary.LittleEndian.PutUint64(n[:], uint64(len(base.Entries)))
@@ -119,43 +119,64 @@ func calibrationKey(id string, base *knowledge.Base) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// storedModel is a model as the cache keeps it.
-type storedModel struct {
-	Features    []string
+// storedPart is one logistic regression of a model as the cache keeps it.
+type storedPart struct {
 	Mean, Scale []float64
 	W           []float64
 	Bias        float64
-	Probes      int
-	Positives   int
 }
 
-func encodeModel(m model) []byte {
+// storedModel is a model as the cache keeps it: its two parts (see
+// confModel) and what it was learnt from.
+type storedModel struct {
+	Features       []string
+	InScope, Found storedPart
+	Probes         int
+	Positives      int
+}
+
+func storePart(m model) storedPart {
+	return storedPart{Mean: m.mean[:], Scale: m.scale[:], W: m.w[:], Bias: m.bias}
+}
+
+func encodeModel(m confModel) []byte {
 	data, _ := json.Marshal(storedModel{
-		Features: featureNames[:], Mean: m.mean[:], Scale: m.scale[:], W: m.w[:],
-		Bias: m.bias, Probes: m.probes, Positives: m.positives,
+		Features: featureNames[:], InScope: storePart(m.inScope), Found: storePart(m.found),
+		Probes: m.probes, Positives: m.positives,
 	})
 	return data
 }
 
-// decodeModel reads a stored model, if it is one of this program's
-// features.
-func decodeModel(data []byte) (model, bool) {
-	var s storedModel
-	if json.Unmarshal(data, &s) != nil || !slices.Equal(s.Features, featureNames[:]) ||
-		len(s.Mean) != nFeatures || len(s.Scale) != nFeatures || len(s.W) != nFeatures {
+func readPart(s storedPart) (model, bool) {
+	if len(s.Mean) != nFeatures || len(s.Scale) != nFeatures || len(s.W) != nFeatures {
 		return model{}, false
 	}
 	var m model
 	copy(m.mean[:], s.Mean)
 	copy(m.scale[:], s.Scale)
 	copy(m.w[:], s.W)
-	m.bias, m.probes, m.positives = s.Bias, s.Probes, s.Positives
+	m.bias = s.Bias
 	return m, true
+}
+
+// decodeModel reads a stored model, if it is one of this program's
+// features.
+func decodeModel(data []byte) (confModel, bool) {
+	var s storedModel
+	if json.Unmarshal(data, &s) != nil || !slices.Equal(s.Features, featureNames[:]) {
+		return confModel{}, false
+	}
+	in, ok1 := readPart(s.InScope)
+	found, ok2 := readPart(s.Found)
+	if !ok1 || !ok2 {
+		return confModel{}, false
+	}
+	return confModel{inScope: in, found: found, probes: s.Probes, positives: s.Positives}, true
 }
 
 // storeModel writes m to path, whole or not at all, and leaves at most
 // calibrationCacheKeep models in dir, the newest.
-func storeModel(dir, path string, m model) {
+func storeModel(dir, path string, m confModel) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return
 	}

@@ -37,7 +37,7 @@ func TestCalibrationCached(t *testing.T) {
 	}
 	// A model in the cache is what the next build uses.
 	marked := learnt
-	marked.bias += 1
+	marked.found.bias += 1
 	if err := os.WriteFile(files[0], encodeModel(marked), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -28,12 +28,15 @@ func TestCalibrationDeterministic(t *testing.T) {
 	if ca.Probes < 100 || ca.Positives < minPositives || ca.Probes-ca.Positives < minNegatives {
 		t.Fatalf("clinic calibration learnt from %d probes (%d positive); want a learnt model", ca.Probes, ca.Positives)
 	}
-	if ca.Probes != cb.Probes || ca.Bias != cb.Bias {
+	if ca.Probes != cb.Probes || ca.Bias != cb.Bias || ca.FoundBias != cb.FoundBias {
 		t.Errorf("two builds differ: %+v and %+v", ca, cb)
 	}
 	for n, w := range ca.Weights {
 		if cb.Weights[n] != w || math.IsNaN(w) {
 			t.Errorf("weight %s: %v and %v", n, w, cb.Weights[n])
+		}
+		if f := ca.Found[n]; cb.Found[n] != f || math.IsNaN(f) {
+			t.Errorf("found weight %s: %v and %v", n, f, cb.Found[n])
 		}
 	}
 	for _, q := range clinicQuestions(t)[:40] {
@@ -87,13 +90,31 @@ func TestFitLearnsASeparation(t *testing.T) {
 		X = append(X, x)
 		Y = append(Y, x[featFormula] > 0.5 || i%10 == 0)
 	}
-	m := fit(X, Y)
-	lo, hi := X[2], X[18]
-	if !(m.predict(hi) > 0.8 && m.predict(lo) < 0.3) {
-		t.Errorf("P(f1=0.9) %.3f, P(f1=0.1) %.3f", m.predict(hi), m.predict(lo))
+	for _, prior := range []float64{-1, 0.5} {
+		m := fit(X, Y, prior)
+		lo, hi := X[2], X[18]
+		if !(m.prob(hi) > 0.8 && m.prob(lo) < 0.3) {
+			t.Errorf("prior %v: P(f1=0.9) %.3f, P(f1=0.1) %.3f", prior, m.prob(hi), m.prob(lo))
+		}
+		if m2 := fit(X, Y, prior); m2 != m {
+			t.Errorf("fit is not deterministic: %+v, %+v", m, m2)
+		}
 	}
-	if m2 := fit(X, Y); m2 != m {
-		t.Errorf("fit is not deterministic: %+v, %+v", m, m2)
+	// Weighting the positives more raises every probability.
+	if a, b := fit(X, Y, 0.5), fit(X, Y, 0.8); !(b.prob(X[10]) > a.prob(X[10])) {
+		t.Errorf("P with prior 0.8 %.3f, not above P with prior 0.5 %.3f", b.prob(X[10]), a.prob(X[10]))
+	}
+}
+
+func TestConstantAndSure(t *testing.T) {
+	var x features
+	x[featFormula] = 0.3
+	if p := constant(0.75); math.Abs(p.prob(x)-0.75) > 1e-6 {
+		t.Errorf("constant(0.75) says %v", p.prob(x))
+	}
+	c := confModel{inScope: constant(0.4), found: sure}
+	if got := c.predict(x); got != 0.4 {
+		t.Errorf("a sure found model leaves the in-scope probability: %v, want 0.4", got)
 	}
 }
 

@@ -98,7 +98,7 @@ type Index struct {
 	// sem holds the vectors of the entries' questions (see semantic).
 	sem *semantic
 	// conf is the confidence model learnt from the knowledge (see calibrate).
-	conf model
+	conf confModel
 	// typicalWeight is the median weight of the knowledge's questions.
 	typicalWeight float64
 	// oos are the knowledge's out-of-scope examples.

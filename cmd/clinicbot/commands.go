@@ -163,8 +163,12 @@ func runEval(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 
 func runTune(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	var out string
+	lim := eval.DefaultLimits()
 	qs, queries, src, eng, err := evalSetup("tune", args, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&out, "out", "", "where to write the settings (default: settings.yaml in the knowledge folder)")
+		fs.Float64Var(&lim.Precision, "precision", lim.Precision, "the share of answers that must be right")
+		fs.Float64Var(&lim.MaxChoices, "max-choices", lim.MaxChoices, "the largest share of questions offered choices")
+		fs.Float64Var(&lim.MinOOS, "min-oos", lim.MinOOS, "the smallest share of out-of-scope questions that must get the fallback")
 	})
 	if err != nil {
 		return err
@@ -175,7 +179,7 @@ func runTune(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 	} else if out == "" {
 		out = filepath.Join(src.Dir, domain.SettingsFile)
 	}
-	return eval.TuneInto(ctx, stdout, eng, qs, queries, out, time.Now())
+	return eval.TuneInto(ctx, stdout, eng, qs, lim, queries, out, time.Now())
 }
 
 // runUnanswered and runReport print, for staff, the questions in the
