@@ -82,12 +82,12 @@ func (ix *Index) newForm(stems []string, credit float64) form {
 // with half weights for the best such precision and for coverage by the
 // entry's own words alone.
 //
-// Confidence multiplies three shares, each from 0 to 1: BM25 relative to
-// how strongly a typical entry matches its own question (capped at 1); the
-// share of the question's meaning the knowledge base knows at all (a word
-// it has never seen, like "bitcoin", is a strong sign the question is out
-// of scope); and the square root of the share of the question the entry's
-// questions, keywords and answer cover.
+// Confidence is the learnt estimate that the hit is the entry the
+// question asks for: the probability that the question is in scope times
+// the probability that this is its entry if it is (see confModel in
+// confidence.go), from named features such as BM25 relative to a typical
+// entry's self-score, the share of the question the knowledge knows, the
+// entry's coverage of the question and closeness in meaning.
 func (ix *Index) Search(ctx context.Context, question string, n int) ([]Hit, error) {
 	hits, _, err := ix.search(ctx, question, n)
 	return hits, err
