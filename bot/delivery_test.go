@@ -9,6 +9,7 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
+	"github.com/clinicbot/clinicbot/answer"
 	"github.com/clinicbot/clinicbot/bot"
 	"github.com/clinicbot/clinicbot/tests/fakeapi"
 )
@@ -279,5 +280,34 @@ func TestKeptUpdateHasNoNames(t *testing.T) {
 	e2 := start(t, setup{stateDir: stateDir, srv: srv})
 	if c := e2.sent(1)[0]; c.ChatID() != 68 || !strings.Contains(c.Text(), "Facet joint denervation is") {
 		t.Errorf("after the restart: %q to %d", c.Text(), c.ChatID())
+	}
+}
+
+// The flood notice gives the clinic's own emergency number: a clinic
+// outside the UK must never tell a patient to call 999.
+func TestFloodNoticeUsesClinicEmergencyNumber(t *testing.T) {
+	e := start(t, setup{
+		before: func(b *bot.Bot) { bot.SetMaxQueued(b, 1) },
+		texts:  func(p *answer.Texts) { p.EmergencyNumber, p.EmergencyDepartment = "112", "the emergency department" },
+	})
+	const flooder = 63
+	var flood []models.Update
+	for i := range 6 {
+		q := fmt.Sprintf("what is facet joint denervation? (%d)", i)
+		e.remember(q)
+		flood = append(flood, fakeapi.TextMessage(flooder, q))
+	}
+	e.srv.Enqueue(flood...)
+	var notice string
+	for _, c := range e.settle() {
+		if strings.Contains(c.Text(), floodNotice) {
+			notice = c.Text()
+		}
+	}
+	if notice == "" {
+		t.Fatal("no flood notice sent")
+	}
+	if !strings.Contains(notice, "call 112") || strings.Contains(notice, "999") {
+		t.Errorf("flood notice %q, want the clinic's number 112 and never 999", notice)
 	}
 }

@@ -134,7 +134,7 @@ func (b *Bot) flooded(update int64, l lane, u *models.Update) {
 	b.disp.submitNow(func() {
 		b.runTurn(update, l, func(t *turn) {
 			t.to, t.what = &to, "flood_notice"
-			b.send(t, to, compose("", floodText, nil))
+			b.send(t, to, compose("", b.floodText(), nil))
 		}, false)
 	})
 }

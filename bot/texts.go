@@ -13,7 +13,6 @@ const (
 	bookButton = answer.BookingLabel
 	sorryText  = "Sorry, something went wrong on my side and I couldn't answer that. Please try again in a moment, or use /contact to reach the clinic team."
 	staleText  = "Sorry, that button is out of date: the information has changed since. Please type your question, or use /topics to browse."
-	floodText  = "I'm still answering your earlier messages, please send one question at a time. If this is an emergency, call 999 or go to A&E now."
 )
 
 // notText answers a voice note, photo or file without words: the bot can't
@@ -22,6 +21,13 @@ func (b *Bot) notText() string {
 	return "Sorry, I can only read text questions. Please type your question in a message, for example \"How do I book a consultation?\"\n\n" +
 		"If you feel seriously unwell or this is an emergency, " + b.emergencyLine() + ".\n\n" +
 		"Please don't send photos, documents or voice notes about your health here."
+}
+
+// floodText answers a sender who sends faster than the bot can answer,
+// with the clinic's own emergency number: a clinic outside the UK must
+// never be told 999.
+func (b *Bot) floodText() string {
+	return "I'm still answering your earlier messages, please send one question at a time. If this is an emergency, " + b.emergencyLine() + "."
 }
 
 // clinic is the clinic's profile, as the engine words replies with it.
