@@ -148,7 +148,7 @@ var commands = map[string]func(t *terminal, arg string){
 func (t *terminal) topics() []offer {
 	var out []offer
 	for _, topic := range t.eng.Topics() {
-		out = append(out, offer{topic: topic.ID, title: answer.TopicLabel(topic.ID)})
+		out = append(out, offer{topic: topic.ID, title: topic.Title})
 	}
 	t.list(out)
 	return out
@@ -156,9 +156,13 @@ func (t *terminal) topics() []offer {
 
 // topic lists a topic's questions and returns them as offers.
 func (t *terminal) topic(topic string) []offer {
-	t.say("\n** " + answer.TopicLabel(topic) + " **\n\nPick a question:")
+	tp, questions, _ := t.eng.Topic(topic)
+	title := tp.Title
+	if title == "" {
+		title = answer.TopicLabel(topic)
+	}
+	t.say("\n** " + title + " **\n\nPick a question:")
 	var out []offer
-	_, questions, _ := t.eng.Topic(topic)
 	for _, q := range questions {
 		out = append(out, offer{entry: q.EntryID, title: q.Title})
 	}

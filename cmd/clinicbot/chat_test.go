@@ -96,6 +96,16 @@ func TestChatCommands(t *testing.T) {
 			t.Errorf("command %d was answered as a question:\n%s", i+1, rs[i])
 		}
 	}
+	// Topics read as staff titled them in topics.yaml, as on Telegram,
+	// not as their ids.
+	for _, title := range []string{"About the London Spine Unit", "Booking, fees and practical questions"} {
+		if !strings.Contains(rs[1], title) {
+			t.Errorf("/topics lacks the title %q:\n%s", title, rs[1])
+		}
+	}
+	if !strings.Contains(rs[2], " **\n") || strings.Contains(rs[2], "** Clinic **") || strings.Contains(rs[2], "** Practical **") {
+		t.Errorf("the picked topic is not headed by its title:\n%s", rs[2])
+	}
 }
 
 func TestChatIsAConversation(t *testing.T) {
