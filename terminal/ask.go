@@ -2,12 +2,70 @@ package terminal
 
 import (
 	"bufio"
+	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
 
 	"github.com/clinicbot/clinicbot/answer"
 )
+
+// AskOptions say how Ask reads and prints.
+type AskOptions struct {
+	// JSON prints one JSON object per question instead of one line.
+	JSON bool
+	// Conversation reads the lines as one conversation ("yes", "2",
+	// follow-ups), not each on its own.
+	Conversation bool
+}
+
+// MaxAskLine is how much of one line Ask reads; the answering core reads
+// only the first 1000 characters of a question anyway.
+const MaxAskLine = 1 << 20
+
+// Ask answers the question in args (its words joined), or else each line
+// of stdin, printing each reply on one line (or as JSON) to stdout. A line
+// longer than MaxAskLine is answered from its start, with a warning on
+// stderr. Without --json each answer is flushed at once, so interactive
+// pipes get answers line by line.
+func Ask(ctx context.Context, eng *answer.Engine, opts AskOptions, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	w := bufio.NewWriter(stdout)
+	defer w.Flush()
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	conv := answer.NewConversations()
+	answerOne := func(q string) error {
+		var r answer.Reply
+		if opts.Conversation {
+			r = conv.Turn(ctx, eng, "ask", q)
+		} else {
+			r = eng.Answer(ctx, q) // each question on its own: eval and the benchmarks rely on it
+		}
+		if opts.JSON {
+			return enc.Encode(r)
+		}
+		_, err := fmt.Fprintln(w, OneLine(r))
+		return err
+	}
+	if len(args) > 0 {
+		return answerOne(strings.Join(args, " "))
+	}
+	n := 0
+	return EachLine(stdin, MaxAskLine, func(line string, cut bool) error {
+		n++
+		if cut {
+			fmt.Fprintf(stderr, "ask: line %d is longer than %d bytes; answered from its start\n", n, MaxAskLine)
+		}
+		if err := answerOne(line); err != nil {
+			return err
+		}
+		if !opts.JSON {
+			return w.Flush()
+		}
+		return nil
+	})
+}
 
 // EachLine calls fn with each line of r, without its line ending. A line
 // longer than max bytes is cut (cut is true; the rest of the line is

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -37,46 +35,8 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	if err != nil {
 		return err
 	}
-	w := bufio.NewWriter(stdout)
-	defer w.Flush()
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	conv := answer.NewConversations()
-	answerOne := func(q string) error {
-		var r answer.Reply
-		if *asConversation {
-			r = conv.Turn(ctx, eng, "ask", q)
-		} else {
-			r = eng.Answer(ctx, q) // each question on its own: eval and the benchmarks rely on it
-		}
-		if *asJSON {
-			return enc.Encode(r)
-		}
-		_, err := fmt.Fprintln(w, terminal.OneLine(r))
-		return err
-	}
-	if len(rest) > 0 {
-		return answerOne(strings.Join(rest, " "))
-	}
-	n := 0
-	return terminal.EachLine(stdin, maxAskLine, func(line string, cut bool) error {
-		n++
-		if cut {
-			fmt.Fprintf(stderr, "ask: line %d is longer than %d bytes; answered from its start\n", n, maxAskLine)
-		}
-		if err := answerOne(line); err != nil {
-			return err
-		}
-		if !*asJSON {
-			return w.Flush() // answer interactive pipes line by line
-		}
-		return nil
-	})
+	return terminal.Ask(ctx, eng, terminal.AskOptions{JSON: *asJSON, Conversation: *asConversation}, rest, stdin, stdout, stderr)
 }
-
-// maxAskLine is how much of one line `ask` reads; the answering core
-// reads only the first 1000 characters of a question anyway.
-const maxAskLine = 1 << 20
 
 func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("chat", flag.ContinueOnError)
